@@ -1,0 +1,33 @@
+"""The Typer application: one sub-command group per area, each in its own module."""
+
+import typer
+
+from isms import __version__
+from isms.cli import catalog, demo, organisations
+from isms.cli.output import console
+
+app = typer.Typer(
+    name="isms",
+    help="ISO/IEC 27001:2022 ISMS that audits itself.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+app.add_typer(catalog.app, name="catalog")
+app.add_typer(organisations.org_app, name="org")
+app.add_typer(organisations.user_app, name="user")
+app.add_typer(organisations.member_app, name="member")
+app.command("demo")(demo.demo)
+
+
+@app.command("migrate")
+def migrate() -> None:
+    """Create or upgrade the database schema and load the catalogue if it is empty."""
+    from isms.cli.database import ensure_database
+
+    ensure_database(verbose=True)
+
+
+@app.command("version")
+def version() -> None:
+    """Print the isms version."""
+    console.print(__version__)

@@ -1,0 +1,1 @@
+"""Organisations (tenants), members and roles, base model mixins, permissions."""

@@ -1,0 +1,115 @@
+"""Organisations, memberships and the base mixins every register model is built from."""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from isms.core.actor import current_user, history_user
+from isms.core.permissions import Role
+
+slug_validator = RegexValidator(
+    r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$",
+    "a slug is 1-50 lowercase letters, digits and hyphens, not starting or ending with a hyphen",
+)
+
+
+class TrackedModel(models.Model):
+    """Records who created and last changed a row and when, and keeps every version.
+
+    History (django-simple-history) stores the whole row before and after each change with the
+    acting user (see :mod:`isms.core.actor`), so an auditor can see who changed what and when.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords(inherit=True, get_user=history_user)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        user = current_user()
+        if user is not None:
+            if self._state.adding and self.created_by_id is None:
+                self.created_by = user
+            self.updated_by = user
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "updated_by", "updated_at"}
+        super().save(*args, **kwargs)
+
+
+class Organisation(TrackedModel):
+    """A tenant: one organisation's ISMS. Every register row belongs to exactly one."""
+
+    slug = models.CharField(max_length=50, unique=True, validators=[slug_validator])
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def for_organisation(self, organisation: Organisation) -> "OrganisationQuerySet":
+        return self.filter(organisation=organisation)
+
+
+class OrganisationScopedModel(TrackedModel):
+    """Base for every register row: owned by one organisation, tracked, kept in history.
+
+    Read through ``Model.objects.for_organisation(org)`` so that no query crosses tenants.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Membership(OrganisationScopedModel):
+    """A user's role in one organisation, and whether they are part of top management."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    is_top_management = models.BooleanField(
+        default=False, help_text="Sits on top management (signs management reviews, 5.1, 9.3)."
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["organisation__slug", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"], name="core_membership_one_per_user"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="core_membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.organisation} as {self.role}"
