@@ -83,8 +83,8 @@ class LoadReport:
 
     @property
     def changed(self) -> bool:
-        return any(self.created.values()) or any(self.updated.values()) or any(
-            self.removed.values()
+        return (
+            any(self.created.values()) or any(self.updated.values()) or any(self.removed.values())
         )
 
 

@@ -145,6 +145,9 @@ class Soc2Mapping(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.criterion.ref} -> {self.target_type} {self.target.ref}"
+
     @property
     def target_type(self) -> str:
         return "clause" if self.clause_id else "control"
@@ -152,6 +155,3 @@ class Soc2Mapping(models.Model):
     @property
     def target(self):
         return self.clause or self.control
-
-    def __str__(self) -> str:
-        return f"{self.criterion.ref} -> {self.target_type} {self.target.ref}"

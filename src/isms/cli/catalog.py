@@ -137,9 +137,7 @@ def mapping(
                 for control in sorted(legacy.controls.all(), key=lambda c: c.sort_key)
             )
     if source in (MappingSource.all, MappingSource.soc2):
-        for criterion in Soc2Criterion.objects.prefetch_related(
-            "links__clause", "links__control"
-        ):
+        for criterion in Soc2Criterion.objects.prefetch_related("links__clause", "links__control"):
             for link in criterion.links.all():
                 rows.append(
                     {

@@ -26,7 +26,11 @@ def _validation_errors(what: str):
         yield
     except ValidationError as error:
         problems = (
-            [f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages]
+            [
+                f"{field}: {message}"
+                for field, messages in error.message_dict.items()
+                for message in messages
+            ]
             if hasattr(error, "error_dict")
             else list(error.messages)
         )

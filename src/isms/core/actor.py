@@ -30,9 +30,9 @@ def acting_as(user) -> Iterator[None]:
 def history_user(instance=None, request=None, **kwargs):
     """django-simple-history's ``get_user`` hook: the acting user, else the request's user."""
     user = current_user()
-    if user is None and request is not None and getattr(request, "user", None) is not None:
-        if request.user.is_authenticated:
-            user = request.user
+    request_user = getattr(request, "user", None)
+    if user is None and request_user is not None and request_user.is_authenticated:
+        user = request_user
     return user
 
 

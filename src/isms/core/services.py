@@ -70,7 +70,7 @@ def get_user(username: str):
 def set_membership(
     organisation: Organisation, user, role: str, is_top_management: bool = False
 ) -> tuple[Membership, bool]:
-    """Add ``user`` to ``organisation`` with ``role``, or change their role; returns (m, created)."""
+    """Give ``user`` ``role`` in ``organisation``; returns (membership, created)."""
     if role not in Role.values:
         raise ValidationError({"role": [f"{role!r} is not a role; choose from {Role.values}"]})
     membership, created = Membership.objects.get_or_create(
