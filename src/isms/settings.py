@@ -71,6 +71,15 @@ INSTALLED_APPS = [
     "simple_history",
     "isms.catalog",
     "isms.core",
+    # Register apps, in dependency order (a register's required references point backwards).
+    "isms.people",
+    "isms.leadership",
+    "isms.context",
+    "isms.risk",
+    "isms.controls",
+    "isms.documents",
+    "isms.operations",
+    "isms.evidence",
 ]
 
 MIDDLEWARE = [

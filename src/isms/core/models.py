@@ -113,3 +113,23 @@ class Membership(OrganisationScopedModel):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.organisation} as {self.role}"
+
+
+def unique_key(*fields: str) -> models.UniqueConstraint:
+    """The natural key of a register row, unique within its organisation."""
+    return models.UniqueConstraint(
+        fields=["organisation", *fields], name="%(app_label)s_%(class)s_key"
+    )
+
+
+def person_field(help_text: str, *, required: bool = False, **kwargs) -> models.ForeignKey:
+    """A reference to a person of the same organisation (owner, approver, reviewer, ...)."""
+    return models.ForeignKey(
+        "people.Person",
+        null=not required,
+        blank=not required,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=help_text,
+        **kwargs,
+    )

@@ -1,0 +1,88 @@
+"""Declarations of the registers: which model, which sheet, which natural key, which columns.
+
+A register app declares each of its models once in its ``registers.py``; the importer, the
+exporter, the blank template, the REST API and the import-format docs are all derived from these
+declarations and from the model fields (type, choices, required, help text). The order of
+declaration is the dependency order: a register's required references point only to registers
+declared before it; optional ones may point anywhere and are set in a second pass on import.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class Register:
+    model: type[models.Model]
+    sheet: str
+    key: tuple[str, ...]
+    columns: tuple[str, ...]
+    description: str
+    #: Columns exported for reading but ignored on import (computed by the model).
+    computed: tuple[str, ...] = ()
+    #: Example values per column for the docs and the template's instructions.
+    example: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """The register's id in URLs and CSV file names: the sheet in lower snake case."""
+        return self.sheet.lower().replace(" ", "_")
+
+    def field(self, column: str) -> models.Field:
+        return self.model._meta.get_field(column)
+
+    @property
+    def input_columns(self) -> tuple[str, ...]:
+        return tuple(column for column in self.columns if column not in self.computed)
+
+
+_REGISTRY: dict[str, Register] = {}
+
+
+def register(
+    model,
+    *,
+    sheet: str,
+    key: tuple[str, ...],
+    columns: tuple[str, ...],
+    description: str,
+    computed: tuple[str, ...] = (),
+    example: dict[str, str] | None = None,
+) -> Register:
+    declaration = Register(
+        model=model,
+        sheet=sheet,
+        key=key,
+        columns=columns,
+        description=description,
+        computed=computed,
+        example=example or {},
+    )
+    if sheet in _REGISTRY:
+        raise ValueError(f"register sheet {sheet!r} declared twice")
+    missing = [column for column in (*key, *columns) if column not in _field_names(model)]
+    if missing:
+        raise ValueError(f"register {sheet!r}: {model.__name__} has no field(s) {missing}")
+    _REGISTRY[sheet] = declaration
+    return declaration
+
+
+def _field_names(model) -> set[str]:
+    return {f.name for f in model._meta.get_fields()}
+
+
+def all_registers() -> list[Register]:
+    """Every declared register, in dependency order."""
+    return list(_REGISTRY.values())
+
+
+def by_sheet(sheet: str) -> Register:
+    return _REGISTRY[sheet]
+
+
+def for_model(model) -> Register | None:
+    for declaration in _REGISTRY.values():
+        if declaration.model is model:
+            return declaration
+    return None

@@ -1,0 +1,1 @@
+"""The evidence vault: files, links and notes, with hashes and collection dates."""

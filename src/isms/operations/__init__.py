@@ -1,0 +1,1 @@
+"""Systems and access reviews, accounts, suppliers, incidents, retention and deletion."""

@@ -1,0 +1,85 @@
+from isms.core.registers import register
+from isms.people.models import (
+    AwarenessCheck,
+    Department,
+    Person,
+    TrainingCompletion,
+    TrainingCourse,
+)
+
+register(
+    Department,
+    sheet="Departments",
+    key=("name",),
+    columns=("name", "manager"),
+    description="The organisation's departments and who heads each.",
+    example={"name": "Engineering", "manager": "cto@acme.example"},
+)
+register(
+    Person,
+    sheet="People",
+    key=("email",),
+    columns=(
+        "email",
+        "name",
+        "department",
+        "job_title",
+        "manager",
+        "kind",
+        "start_date",
+        "leave_date",
+    ),
+    description="Everyone who works for the organisation, including leavers (with a leave date).",
+    example={
+        "email": "jane.doe@acme.example",
+        "name": "Jane Doe",
+        "department": "Engineering",
+        "job_title": "Site reliability engineer",
+        "manager": "cto@acme.example",
+        "kind": "employee",
+        "start_date": "2023-04-03",
+        "leave_date": "",
+    },
+)
+register(
+    TrainingCourse,
+    sheet="Training courses",
+    key=("name",),
+    columns=("name", "topic", "audience", "mandatory", "refresher_months"),
+    description="Security training courses, who must take them and how often.",
+    example={
+        "name": "Security awareness essentials",
+        "topic": "Phishing, incident reporting, clean desk",
+        "audience": "all_staff",
+        "mandatory": "yes",
+        "refresher_months": "12",
+    },
+)
+register(
+    TrainingCompletion,
+    sheet="Training completions",
+    key=("person", "course", "completed_on"),
+    columns=("person", "course", "completed_on", "score", "passed"),
+    description="Who completed which course and when: the evidence of competence (7.2).",
+    example={
+        "person": "jane.doe@acme.example",
+        "course": "Security awareness essentials",
+        "completed_on": "2026-02-10",
+        "score": "92",
+        "passed": "yes",
+    },
+)
+register(
+    AwarenessCheck,
+    sheet="Awareness checks",
+    key=("person", "topic", "checked_on"),
+    columns=("person", "checked_on", "topic", "passed", "score"),
+    description="Interview-style checks of what staff know (7.3), e.g. how to report an incident.",
+    example={
+        "person": "jane.doe@acme.example",
+        "checked_on": "2026-05-14",
+        "topic": "incident_reporting",
+        "passed": "yes",
+        "score": "100",
+    },
+)
