@@ -3,7 +3,7 @@
 import typer
 
 from isms import __version__
-from isms.cli import catalog, demo, organisations
+from isms.cli import catalog, demo, exchange, organisations
 from isms.cli.output import console
 
 app = typer.Typer(
@@ -17,6 +17,9 @@ app.add_typer(organisations.org_app, name="org")
 app.add_typer(organisations.user_app, name="user")
 app.add_typer(organisations.member_app, name="member")
 app.command("demo")(demo.demo)
+app.command("import")(exchange.import_command)
+app.command("export")(exchange.export_command)
+app.command("template")(exchange.template_command)
 
 
 @app.command("migrate")

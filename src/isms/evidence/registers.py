@@ -37,5 +37,5 @@ register(
     key=("evidence", "record_type", "record_key"),
     columns=("evidence", "record_type", "record_key"),
     description="Which record each evidence item supports (any register row).",
-    example={"evidence": "EV-0042", "record_type": "SoA", "record_key": "5.18"},
+    example={"evidence": "EV-0042", "record_type": "SoA", "record_key": "5.15"},
 )

@@ -132,11 +132,11 @@ register(
     columns=("data_category", "system", "retention_months", "deletion_method", "legal_basis"),
     description="How long each category of data is kept and how it is deleted (5.33, 8.10).",
     example={
-        "data_category": "Job applicant CVs",
-        "system": "Workday",
-        "retention_months": "6",
-        "deletion_method": "Automated purge job",
-        "legal_basis": "GDPR storage limitation; 6 months for claims",
+        "data_category": "Closed sales leads",
+        "system": "Salesforce",
+        "retention_months": "24",
+        "deletion_method": "Scheduled Salesforce purge job",
+        "legal_basis": "GDPR storage limitation; no need after two years",
     },
 )
 register(
@@ -146,7 +146,7 @@ register(
     columns=("retention_rule", "deleted_on", "records_purged", "performed_by"),
     description="Records of deletion runs against the retention schedule (8.10).",
     example={
-        "retention_rule": "Job applicant CVs",
+        "retention_rule": "Closed sales leads",
         "deleted_on": "2026-05-01",
         "records_purged": "212",
         "performed_by": "hr.ops@acme.example",
@@ -159,9 +159,9 @@ register(
     columns=("data_category", "system", "oldest_record_on", "record_count", "checked_on"),
     description="What each system holds and its oldest record, to find data kept too long.",
     example={
-        "data_category": "Job applicant CVs",
-        "system": "Workday",
-        "oldest_record_on": "2025-12-02",
+        "data_category": "Closed sales leads",
+        "system": "Salesforce",
+        "oldest_record_on": "2024-06-02",
         "record_count": "940",
         "checked_on": "2026-05-02",
     },
