@@ -30,6 +30,29 @@ def migrate() -> None:
     ensure_database(verbose=True)
 
 
+@app.command("docs")
+def docs(
+    write: bool = typer.Option(False, "--write", help="Rewrite the files instead of checking."),
+) -> None:
+    """Check (or with --write, regenerate) the generated reference pages in docs/."""
+    from pathlib import Path
+
+    from isms.cli.output import fail
+    from isms.exchange.docs import render_import_format
+
+    pages = {Path("docs/import-format.md"): render_import_format()}
+    stale = [path for path, text in pages.items() if not path.exists() or path.read_text() != text]
+    if write:
+        for path in stale:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(pages[path])
+            console.print(f"wrote {path}")
+        return
+    if stale:
+        fail("generated docs are stale; run: isms docs --write", [str(p) for p in stale])
+    console.print("generated docs are current")
+
+
 @app.command("version")
 def version() -> None:
     """Print the isms version."""

@@ -202,10 +202,9 @@ def _decimal(column: Column, raw) -> Decimal:
     if not number.is_finite():
         raise CellError(f"expected a number, got {raw!r}")
     places = column.field.decimal_places
-    number = number.quantize(Decimal(1).scaleb(-places))
-    if len(number.as_tuple().digits) > column.field.max_digits:
+    if number.adjusted() >= column.field.max_digits - places:
         raise CellError(f"number too large: {raw!r}")
-    return number
+    return number.quantize(Decimal(1).scaleb(-places))
 
 
 def _boolean(column: Column, raw) -> bool:

@@ -131,7 +131,10 @@ class Importer:
                 )
         for column in all_columns.values():
             if column.required and column.name not in header:
-                self.problem(sheet, column=column.name, message="required column is missing")
+                if sheet.row_label == "item":
+                    header.append(column.name)  # YAML: reported per row as a missing value
+                else:
+                    self.problem(sheet, column=column.name, message="required column is missing")
         columns = [
             all_columns[name]
             for name in dict.fromkeys(header)
@@ -141,20 +144,21 @@ class Importer:
         seen: dict[Key, int] = {}
         for number, raw in sheet.rows:
             values: dict[str, object] = {}
-            ok = True
+            key_ok = True
             for column in columns:
                 try:
                     value = column.parse(raw.get(column.name))
                 except CellError as error:
                     self.problem(sheet, number, column.name, str(error))
-                    ok = False
+                    key_ok &= column.name not in register.key
                     continue
                 if column.required and value is None:
                     self.problem(sheet, number, column.name, "a value is required")
-                    ok = False
                 values[column.name] = value
+            # A row whose key parsed is known to other sheets even if other cells are wrong,
+            # so one mistake is reported once, not again wherever the row is referred to.
             key = None
-            if ok and all(values.get(name) is not None for name in register.key):
+            if key_ok and all(values.get(name) is not None for name in register.key):
                 key = tuple(key_text(values[name]) for name in register.key)
                 if key in seen:
                     self.problem(
@@ -163,10 +167,10 @@ class Importer:
                         register.key[0] if len(register.key) == 1 else None,
                         f"duplicate key {join_key(key)!r}: also in {sheet.row_label} {seen[key]}",
                     )
-                    ok = False
+                    key = None
                 else:
                     seen[key] = number
-            parsed.rows.append(ParsedRow(number, values, key if ok else None))
+            parsed.rows.append(ParsedRow(number, values, key))
         return parsed
 
     def known_keys(self, model) -> set[Key]:
@@ -209,7 +213,6 @@ class Importer:
                         column.name,
                         f"unknown {noun} {', '.join(repr(m) for m in missing)} (not in {where})",
                     )
-                    row.key = None
         if parsed.register.model is EvidenceLink:
             self._check_evidence_targets(parsed)
 
