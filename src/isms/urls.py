@@ -2,8 +2,10 @@
 
 from django.urls import path
 
+from isms.api.main import api
 from isms.core.views import health
 
 urlpatterns = [
     path("health", health, name="health"),
+    path("api/", api.urls),
 ]

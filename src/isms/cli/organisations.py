@@ -127,3 +127,70 @@ def member_list(
         for m in Membership.objects.for_organisation(organisation).select_related("user")
     ]
     emit(rows, ["username", "role", "top_management", "active"], fmt, title=f"Members of {org}")
+
+
+token_app = typer.Typer(help="API tokens (Authorization: Bearer <token>).")
+
+
+@token_app.command("create")
+def token_create(
+    username: str = typer.Argument(..., help="The user the token acts as."),
+    name: str = typer.Option(..., "--name", "-n", help="What the token is for."),
+    expires_days: int | None = typer.Option(
+        None, "--expires-days", help="Days until it expires; default never."
+    ),
+) -> None:
+    """Create an API token. It is printed once; only its hash is stored."""
+    ensure_database()
+    with _validation_errors(f"create a token for {username!r}"):
+        user = services.get_user(username)
+        record, token = services.create_api_token(user, name, expires_days)
+    expiry = f", expires {record.expires_at:%Y-%m-%d}" if record.expires_at else ""
+    console.print(
+        f"Token {record.name!r} for {username}{expiry}. Store it now; it is not shown again:"
+    )
+    console.print(token, markup=False, highlight=False)
+
+
+@token_app.command("list")
+def token_list(
+    username: str = typer.Argument(...),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
+) -> None:
+    """List a user's API tokens (never the tokens themselves)."""
+    ensure_database()
+    with _validation_errors("list tokens"):
+        user = services.get_user(username)
+    rows = [
+        {
+            "name": t.name,
+            "prefix": t.prefix,
+            "created_at": t.created_at.isoformat(timespec="seconds"),
+            "expires_at": t.expires_at.isoformat(timespec="seconds") if t.expires_at else None,
+            "last_used_at": t.last_used_at.isoformat(timespec="seconds")
+            if t.last_used_at
+            else None,
+            "revoked": t.revoked_at is not None,
+        }
+        for t in user.api_tokens.all()
+    ]
+    emit(rows, list(rows[0]) if rows else ["name", "prefix"], fmt, title=f"Tokens of {username}")
+
+
+@token_app.command("revoke")
+def token_revoke(
+    username: str = typer.Argument(...),
+    name: str = typer.Option(..., "--name", "-n"),
+) -> None:
+    """Revoke a token so it no longer authenticates."""
+    from django.utils import timezone
+
+    ensure_database()
+    with _validation_errors("revoke the token"):
+        user = services.get_user(username)
+    updated = user.api_tokens.filter(name=name, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if not updated:
+        fail(f"{username} has no active token named {name!r}")
+    console.print(f"Revoked token {name!r} of {username}.")

@@ -133,3 +133,29 @@ def person_field(help_text: str, *, required: bool = False, **kwargs) -> models.
         help_text=help_text,
         **kwargs,
     )
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API. Only a SHA-256 hash is stored; the token is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="What the token is for.")
+    prefix = models.CharField(
+        max_length=12, editable=False, help_text="First characters, to tell tokens apart."
+    )
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="core_apitoken_name_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"

@@ -4,12 +4,17 @@ The CLI, the web UI and the API all go through these functions so the rules are 
 Each raises django.core.exceptions.ValidationError with every problem, and writes nothing then.
 """
 
+import datetime as dt
+import hashlib
+import secrets
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from isms.core.models import Membership, Organisation
+from isms.core.models import ApiToken, Membership, Organisation
 from isms.core.permissions import Role
 
 
@@ -92,3 +97,47 @@ def membership_for(user, organisation: Organisation) -> Membership | None:
     if user is None or not user.is_authenticated:
         return None
     return Membership.objects.filter(organisation=organisation, user=user).first()
+
+
+TOKEN_PREFIX = "isms_"  # noqa: S105 (a marker, not a secret)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_token(user, name: str, expires_in_days: int | None = None) -> tuple[ApiToken, str]:
+    """A new API token for ``user``; returns (record, token). The token is not stored."""
+    if ApiToken.objects.filter(user=user, name=name).exists():
+        raise ValidationError({"name": [f"{user.username} already has a token named {name!r}"]})
+    if expires_in_days is not None and expires_in_days < 1:
+        raise ValidationError({"expires": ["a token must be valid for at least one day"]})
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    expires_at = timezone.now() + dt.timedelta(days=expires_in_days) if expires_in_days else None
+    record = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=token[: len(TOKEN_PREFIX) + 6],
+        key_hash=hash_token(token),
+        expires_at=expires_at,
+    )
+    return record, token
+
+
+def user_for_token(token: str):
+    """The active user a valid, unexpired, unrevoked token belongs to, or None."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    record = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_token(token), revoked_at__isnull=True)
+        .first()
+    )
+    now = timezone.now()
+    if record is None or (record.expires_at and record.expires_at <= now):
+        return None
+    if not record.user.is_active:
+        return None
+    if record.last_used_at is None or now - record.last_used_at > dt.timedelta(minutes=5):
+        ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
+    return record.user

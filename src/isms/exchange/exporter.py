@@ -19,8 +19,12 @@ from isms.exchange.keys import key_lookups, target_key_field
 Rows = list[dict[str, object]]
 
 
-def export_register(register: Register, organisation) -> Rows:
-    """One register's rows in import format, ordered by natural key. Queries: 1 + 1 per link."""
+def export_register(
+    register: Register, organisation, pks: list[int] | None = None, with_ids: bool = False
+) -> Rows:
+    """One register's rows in import format, ordered by natural key. Queries: 1 + 1 per link.
+
+    ``pks`` limits the rows; ``with_ids`` adds each row's database id as ``id`` (for the API)."""
     columns = columns_of(register)
     lookups = {"pk": "pk"}
     for column in columns:
@@ -28,19 +32,18 @@ def export_register(register: Register, organisation) -> Rows:
             lookups[column.name] = f"{column.name}__{target_key_field(column.target)}"
         elif column.kind is not Kind.REFERENCES:
             lookups[column.name] = column.name
-    queryset = (
-        register.model.objects.filter(organisation=organisation)
-        .order_by(*key_lookups(register))
-        .values(*lookups.values())
-    )
+    queryset = register.model.objects.filter(organisation=organisation)
+    if pks is not None:
+        queryset = queryset.filter(pk__in=pks)
+    queryset = queryset.order_by(*key_lookups(register)).values(*lookups.values())
     links = {
-        column.name: _links(register, column, organisation)
+        column.name: _links(register, column, organisation, pks)
         for column in columns
         if column.kind is Kind.REFERENCES
     }
     rows = []
     for record in queryset:
-        row = {}
+        row = {"id": record["pk"]} if with_ids else {}
         for column in columns:
             if column.kind is Kind.REFERENCES:
                 value = MULTI_SEPARATOR.join(links[column.name].get(record["pk"], [])) or None
@@ -51,16 +54,17 @@ def export_register(register: Register, organisation) -> Rows:
     return rows
 
 
-def _links(register: Register, column, organisation) -> dict[int, list[str]]:
+def _links(register: Register, column, organisation, pks=None) -> dict[int, list[str]]:
     field = column.field
     through = field.remote_field.through
     source = field.m2m_field_name()
     target = field.m2m_reverse_field_name()
-    pairs = (
-        through.objects.filter(**{f"{source}__organisation": organisation})
-        .values_list(f"{source}_id", f"{target}__{target_key_field(column.target)}")
-        .order_by(f"{target}__sort_key" if hasattr(column.target, "sort_key") else target)
-    )
+    pairs = through.objects.filter(**{f"{source}__organisation": organisation})
+    if pks is not None:
+        pairs = pairs.filter(**{f"{source}_id__in": pks})
+    pairs = pairs.values_list(
+        f"{source}_id", f"{target}__{target_key_field(column.target)}"
+    ).order_by(f"{target}__sort_key" if hasattr(column.target, "sort_key") else target)
     grouped: dict[int, list[str]] = defaultdict(list)
     for source_pk, key in pairs:
         grouped[source_pk].append(key)

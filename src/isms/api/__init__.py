@@ -1,0 +1,1 @@
+"""The REST API (django-ninja): every register, scoped to the caller's organisation."""

@@ -1,0 +1,60 @@
+"""The NinjaAPI instance: authentication, error shapes, and the routers."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import NinjaAPI, Schema
+
+from isms import __version__
+from isms.api.auth import AUTH
+from isms.api.registers import register_routers
+from isms.core.models import Membership
+
+api = NinjaAPI(
+    title="isms",
+    version=__version__,
+    description=(
+        "The ISMS registers of the organisations you belong to. Authenticate with "
+        "`Authorization: Bearer <token>` (create one with `isms token create`). Records use "
+        "the import format: references name other records by their key (a person by email, "
+        "a control by id). Another organisation's records answer 404."
+    ),
+    urls_namespace="api",
+    auth=AUTH,
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "forbidden"}, status=403)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "not found"}, status=404)
+
+
+class OrganisationOut(Schema):
+    slug: str
+    name: str
+    role: str
+    top_management: bool
+
+
+@api.get("/orgs/", response=list[OrganisationOut], summary="Organisations you belong to")
+def my_organisations(request):
+    memberships = Membership.objects.filter(user=request.user, is_active=True).select_related(
+        "organisation"
+    )
+    return [
+        {
+            "slug": m.organisation.slug,
+            "name": m.organisation.name,
+            "role": m.role,
+            "top_management": m.is_top_management,
+        }
+        for m in memberships
+    ]
+
+
+register_routers(api)

@@ -1,0 +1,268 @@
+"""CRUD endpoints for every register, generated from the declarations.
+
+Writes go through the importer with a one-row sheet, so the API applies exactly the same
+validation as spreadsheet import (types, choices, references by natural key, model rules) and
+records history with the caller as the user who made the change.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.http import Http404
+from ninja import Query, Router
+from ninja.responses import Status
+
+from isms.api.auth import organisation_for
+from isms.api.schemas import (
+    Message,
+    ProblemList,
+    filter_schema,
+    input_schema,
+    output_schema,
+    page_schema,
+)
+from isms.core.actor import acting_as
+from isms.core.permissions import Action
+from isms.core.registers import Register, all_registers
+from isms.exchange.columns import MULTI_SEPARATOR, CellError, Kind, columns_of
+from isms.exchange.exporter import export_register
+from isms.exchange.importer import import_sheets
+from isms.exchange.keys import key_lookups, key_text, target_key_field
+from isms.exchange.problems import ImportRejected
+from isms.exchange.readers import Sheet
+
+MAX_LIMIT = 1000
+
+
+class PayloadRejected(Exception):
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+
+
+def _cell(value):
+    """A JSON value as the importer reads a cell."""
+    if isinstance(value, list):
+        return MULTI_SEPARATOR.join(str(item) for item in value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _api_row(register: Register, row: dict) -> dict:
+    """An exported row as the API returns it: link lists as JSON lists."""
+    out = dict(row)
+    for column in columns_of(register):
+        if column.kind is Kind.REFERENCES:
+            text = out.get(column.name)
+            out[column.name] = text.split(MULTI_SEPARATOR) if text else []
+    return out
+
+
+def _write(register: Register, organisation, user, values: dict) -> int:
+    """Import one row; returns the record's id. Raises PayloadRejected with every problem."""
+    row = {name: _cell(value) for name, value in values.items()}
+    sheet = Sheet(register.sheet, list(row), [(1, row)], row_label="item")
+    try:
+        with acting_as(user):
+            import_sheets(organisation, [sheet])
+    except ImportRejected as rejected:
+        raise PayloadRejected([(p.column or "", p.message) for p in rejected.problems]) from None
+    key = tuple(key_text(_parse_key(register, name, row[name])) for name in register.key)
+    return _pk_for_key(register, organisation, key)
+
+
+def _parse_key(register: Register, name: str, raw):
+    column = next(c for c in columns_of(register) if c.name == name)
+    return column.parse(raw)
+
+
+def _pk_for_key(register: Register, organisation, key: tuple[str, ...]) -> int | None:
+    lookups = dict(zip(key_lookups(register), key, strict=True))
+    for lookup, value in list(lookups.items()):
+        field = register.model._meta.get_field(lookup.split("__")[0])
+        if field.get_internal_type() == "DateField":
+            lookups[lookup] = dt.date.fromisoformat(value)
+    found = (
+        register.model.objects.filter(organisation=organisation, **lookups)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return found
+
+
+def _one(register: Register, organisation, pk: int) -> dict:
+    rows = export_register(register, organisation, pks=[pk], with_ids=True)
+    if not rows:
+        raise Http404(f"no {register.model._meta.verbose_name} with id {pk}")
+    return _api_row(register, rows[0])
+
+
+def _problems(problems: list[tuple[str, str]]) -> dict:
+    return {"detail": [{"loc": ["body", column], "msg": message} for column, message in problems]}
+
+
+def _filter(register: Register, organisation, filters: dict):
+    queryset = register.model.objects.filter(organisation=organisation)
+    problems = []
+    for column in columns_of(register):
+        raw = filters.get(column.name)
+        if raw is None or column.computed:
+            continue
+        try:
+            if column.kind is Kind.REFERENCE:
+                lookup = f"{column.name}__{target_key_field(column.target)}"
+                queryset = queryset.filter(**{lookup: column.parse(raw)})
+            elif column.kind is Kind.REFERENCES:
+                lookup = f"{column.name}__{target_key_field(column.target)}"
+                queryset = queryset.filter(**{lookup: str(raw).strip()})
+            else:
+                queryset = queryset.filter(**{column.name: column.parse(raw)})
+        except CellError as error:
+            problems.append((column.name, str(error)))
+    if problems:
+        raise PayloadRejected(problems)
+    return queryset.distinct()
+
+
+def make_router(register: Register) -> Router:
+    router = Router(tags=[register.sheet])
+    base = f"/orgs/{{org}}/{register.name}/"
+    model_name = register.model._meta.verbose_name
+    In = input_schema(register, partial=False)
+    Patch = input_schema(register, partial=True)
+    Out = output_schema(register)
+    Page = page_schema(register, Out)
+    Filters = filter_schema(register)
+    errors = {403: Message, 404: Message, 409: Message, 422: ProblemList}
+
+    @router.get(
+        base,
+        response={200: Page, **errors},
+        summary=f"List {register.sheet}",
+        operation_id=f"{register.name}_list",
+    )
+    def list_records(request, org: str, filters: Query[Filters]):
+        organisation = organisation_for(request, org, Action.VIEW)
+        params = filters.model_dump()
+        limit, offset = params.pop("limit"), params.pop("offset")
+        if not 1 <= limit <= MAX_LIMIT or offset < 0:
+            return Status(422, _problems([("limit", f"limit is 1..{MAX_LIMIT}, offset 0 or more")]))
+        try:
+            queryset = _filter(register, organisation, params)
+        except PayloadRejected as rejected:
+            return Status(422, _problems(rejected.problems))
+        count = queryset.count()
+        pks = list(
+            queryset.order_by(*key_lookups(register)).values_list("pk", flat=True)[
+                offset : offset + limit
+            ]
+        )
+        rows = export_register(register, organisation, pks=pks, with_ids=True)
+        items = [_api_row(register, row) for row in rows]
+        return Status(200, {"count": count, "limit": limit, "offset": offset, "items": items})
+
+    @router.post(
+        base,
+        response={201: Out, **errors},
+        summary=f"Create a {model_name}",
+        operation_id=f"{register.name}_create",
+    )
+    def create_record(request, org: str, payload: In):
+        organisation = organisation_for(request, org, Action.EDIT_REGISTERS)
+        values = payload.model_dump()
+        try:
+            key = tuple(
+                key_text(_parse_key(register, name, _cell(values[name]))) for name in register.key
+            )
+        except CellError as error:
+            return Status(422, _problems([("", str(error))]))
+        existing = _pk_for_key(register, organisation, key)
+        if existing is not None:
+            return Status(
+                409, {"detail": f"a {model_name} with that key already exists (id {existing})"}
+            )
+        try:
+            pk = _write(register, organisation, request.user, values)
+        except PayloadRejected as rejected:
+            return Status(422, _problems(rejected.problems))
+        return Status(201, _one(register, organisation, pk))
+
+    @router.get(
+        base + "{int:record_id}",
+        response={200: Out, **errors},
+        summary=f"Get a {model_name}",
+        operation_id=f"{register.name}_get",
+    )
+    def get_record(request, org: str, record_id: int):
+        organisation = organisation_for(request, org, Action.VIEW)
+        return Status(200, _one(register, organisation, record_id))
+
+    def update(request, org: str, record_id: int, values: dict, partial: bool):
+        organisation = organisation_for(request, org, Action.EDIT_REGISTERS)
+        current = _one(register, organisation, record_id)
+        merged = {c.name: current.get(c.name) for c in columns_of(register) if not c.computed}
+        if not partial:
+            merged = {name: None for name in merged}
+        merged.update(values)
+        for name in register.key:
+            if _cell(merged.get(name)) != _cell(current.get(name)):
+                return Status(
+                    422,
+                    _problems(
+                        [(name, "key columns cannot be changed; create a new record instead")]
+                    ),
+                )
+        try:
+            with transaction.atomic():
+                _write(register, organisation, request.user, merged)
+        except PayloadRejected as rejected:
+            return Status(422, _problems(rejected.problems))
+        return Status(200, _one(register, organisation, record_id))
+
+    @router.put(
+        base + "{int:record_id}",
+        response={200: Out, **errors},
+        summary=f"Replace a {model_name}",
+        operation_id=f"{register.name}_replace",
+    )
+    def replace_record(request, org: str, record_id: int, payload: In):
+        return update(request, org, record_id, payload.model_dump(), partial=False)
+
+    @router.patch(
+        base + "{int:record_id}",
+        response={200: Out, **errors},
+        summary=f"Change a {model_name}",
+        operation_id=f"{register.name}_patch",
+    )
+    def patch_record(request, org: str, record_id: int, payload: Patch):
+        return update(request, org, record_id, payload.model_dump(exclude_unset=True), True)
+
+    @router.delete(
+        base + "{int:record_id}",
+        response={204: None, **errors},
+        summary=f"Delete a {model_name}",
+        operation_id=f"{register.name}_delete",
+    )
+    def delete_record(request, org: str, record_id: int):
+        organisation = organisation_for(request, org, Action.DELETE_RECORDS)
+        instance = register.model.objects.filter(organisation=organisation, pk=record_id).first()
+        if instance is None:
+            raise Http404(f"no {model_name} with id {record_id}")
+        try:
+            with acting_as(request.user), transaction.atomic():
+                instance.delete()
+        except ProtectedError as error:
+            used_by = sorted({type(obj)._meta.verbose_name for obj in error.protected_objects})
+            return Status(409, {"detail": f"still referred to by: {', '.join(used_by)}"})
+        return Status(204, None)
+
+    return router
+
+
+def register_routers(api) -> None:
+    for register in all_registers():
+        api.add_router("", make_router(register))
