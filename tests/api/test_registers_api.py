@@ -13,9 +13,7 @@ def api(api_as, organisation):
 
 
 def test_create_list_get_update_delete_a_person(api, organisation):
-    created = api.post(
-        "/orgs/acme/departments/", {"name": "Engineering", "manager": None}
-    )
+    created = api.post("/orgs/acme/departments/", {"name": "Engineering", "manager": None})
     assert created.status_code == 201, created.content
     response = api.post(
         "/orgs/acme/people/",
@@ -49,16 +47,28 @@ def test_create_list_get_update_delete_a_person(api, organisation):
 def test_validation_errors_name_the_field(api):
     response = api.post(
         "/orgs/acme/risks/",
-        {"ref": "R-1", "title": "x", "likelihood": 3, "impact": 2, "treatment": "modify",
-         "controls": ["8.8", "9.99"], "owner": "ghost@acme.example"},
+        {
+            "ref": "R-1",
+            "title": "x",
+            "likelihood": 3,
+            "impact": 2,
+            "treatment": "modify",
+            "controls": ["8.8", "9.99"],
+            "owner": "ghost@acme.example",
+        },
     )
     assert response.status_code == 422
     assert response.json() == {
         "detail": [
-            {"loc": ["body", "controls"],
-             "msg": "unknown Annex A control '9.99' (not in the catalogue)"},
-            {"loc": ["body", "owner"],
-             "msg": "unknown person 'ghost@acme.example' (not in the People sheet or the database)"},
+            {
+                "loc": ["body", "controls"],
+                "msg": "unknown Annex A control '9.99' (not in the catalogue)",
+            },
+            {
+                "loc": ["body", "owner"],
+                "msg": "unknown person 'ghost@acme.example' "
+                "(not in the People sheet or the database)",
+            },
         ]
     }
     assert not Risk.objects.exists()
@@ -74,8 +84,14 @@ def test_schema_errors_are_422(api):
 def test_links_are_lists_and_scores_computed(api):
     response = api.post(
         "/orgs/acme/risks/",
-        {"ref": "R-1", "title": "Laptop theft", "likelihood": 3, "impact": 4,
-         "treatment": "modify", "controls": ["8.1", "7.9"]},
+        {
+            "ref": "R-1",
+            "title": "Laptop theft",
+            "likelihood": 3,
+            "impact": 4,
+            "treatment": "modify",
+            "controls": ["8.1", "7.9"],
+        },
     )
     assert response.status_code == 201, response.content
     risk = response.json()
@@ -93,8 +109,9 @@ def test_duplicate_key_is_409_and_key_change_refused(api):
 
 def test_delete_of_a_referenced_record_is_409(api, organisation):
     department = Department.objects.create(organisation=organisation, name="Ops")
-    Person.objects.create(organisation=organisation, email="a@x.example", name="A",
-                          department=department)
+    Person.objects.create(
+        organisation=organisation, email="a@x.example", name="A", department=department
+    )
     response = api.delete(f"/orgs/acme/departments/{department.pk}")
     assert response.status_code == 409
     assert "person" in response.json()["detail"]
