@@ -697,3 +697,171 @@ def sheet_roles(assets):
         rows.append(("asset_owner", key, "Keeps the inventory entries of their assets accurate, classifies them and approves access", assigned, None))
     return [{"role": r, "person": P[k], "responsibilities": resp, "assigned_on": D(a), "ended_on": D(e) if e else None}
             for r, k, resp, a, e in rows]
+
+
+# --------------------------------------------------------------------------------------------
+# Risk method, processes, assets (6.1.2, 8.2)
+# --------------------------------------------------------------------------------------------
+
+RISK_METHOD = {
+    "name": "Acme risk assessment method v2",
+    "likelihood_levels": 5, "impact_levels": 5, "acceptance_threshold": 6, "high_threshold": 15,
+    "review_interval_months": 12,
+    "description": ("Asset- and process-based. Score = likelihood x impact on 1-5 scales (likelihood: 1 rare, less "
+                    "than once in 10 years ... 5 almost certain, several times a year; impact: 1 negligible ... 5 "
+                    "severe, e.g. loss of a utility customer, regulatory action or more than GBP 500k). Scores up to 6 "
+                    "may be retained by the risk owner; 15 and above are high and reported to the board. Every risk "
+                    "is reassessed at least every 12 months and after significant change or incidents. Documented "
+                    "in MET-001."),
+    "approved_by": P["ceo"], "approved_on": D("2025-11-24"),
+}
+
+PROCESSES = [
+    ("Hardware product development", "Hardware Engineering", "hw_head", "Concept to production release of sensor and gateway hardware (stage gates G0-G5)."),
+    ("Firmware development and release", "Hardware Engineering", "fw_lead", "Firmware for VX sensors and the SG-400 gateway, signing and OTA release."),
+    ("SensorCloud software development", "Software Engineering", "sw_lead", "Design, build and test of the SensorCloud web app, API and mobile app."),
+    ("SensorCloud service operation", "Platform Operations", "platform_head", "Running SensorCloud in production: deployments, monitoring, on-call, capacity, backups."),
+    ("Device manufacturing and test", "Manufacturing", "production_mgr", "SMT assembly, firmware loading, provisioning, end-of-line test and packing."),
+    ("Calibration", "Quality and Supply Chain", "cal_mgr", "Calibration of sensors against UKAS-traceable reference standards; certificates per unit."),
+    ("Procurement and supplier management", "Quality and Supply Chain", "supply_mgr", "Sourcing components and services, supplier onboarding and assessment."),
+    ("Logistics and warehousing", "Quality and Supply Chain", "supply_mgr", "Finished goods storage at Tinsley, dispatch and export shipping."),
+    ("Order to cash", "Finance and Legal", "fin_ctrl", "Quotation, order entry, export screening, invoicing and collection."),
+    ("Sales and marketing", "Commercial", "commercial_dir", "Lead generation, tenders, website, events and the CRM."),
+    ("Customer onboarding and support", "Commercial", "cs_head", "Tenant set-up, training, support tickets, RMAs and renewals."),
+    ("Recruitment and onboarding", "People", "hr_mgr", "Hiring, screening, contracts, induction and leavers."),
+    ("Payroll and benefits", "Finance and Legal", "payroll", "Monthly payroll, pensions and benefits administration."),
+    ("Financial reporting", "Finance and Legal", "fin_ctrl", "Ledgers, month-end close, statutory accounts and board reporting."),
+    ("IT service management", "IT and Security", "it_ops", "End-user IT, identity, endpoints, network and the service desk."),
+    ("Security incident management", "IT and Security", "sec_eng", "Detection, triage, response and learning from security events."),
+    ("Board governance", "Executive Office", "ceo", "Board meetings, strategy and shareholder reporting."),
+]
+
+# name, kind, owner key, department, process, classification, description
+ASSETS = [
+    # Sites
+    ("Sheffield HQ and factory", "site", "ops_dir", "Manufacturing", "Device manufacturing and test", "internal", "Offices, engineering labs and two SMT lines at Attercliffe, beside the River Don."),
+    ("Manchester software studio", "site", "cto", "Software Engineering", "SensorCloud software development", "internal", "Leased floor in a shared building, 25 desks, no servers."),
+    ("Tinsley finished goods warehouse", "site", "supply_mgr", "Quality and Supply Chain", "Logistics and warehousing", "internal", "Warehouse for packed sensors and gateways awaiting dispatch."),
+    ("Sheffield data room", "site", "it_ops", "IT and Security", "IT service management", "confidential", "Comms room with core network, file server and the factory NTP server; moved to the first floor in 2026."),
+    ("Calibration laboratory", "site", "cal_mgr", "Quality and Supply Chain", "Calibration", "confidential", "Temperature-controlled lab with shaker tables and reference accelerometers."),
+    ("EMC and environmental test lab", "site", "lab_mgr", "Hardware Engineering", "Hardware product development", "confidential", "Climatic chambers, EMC pre-compliance chamber and the prototype store."),
+    # Information
+    ("SensorCloud telemetry data", "information", "cto", "Software Engineering", "SensorCloud service operation", "confidential", "Time-series vibration and temperature data from about 48,000 customer sensors."),
+    ("Customer account and contact database", "information", "commercial_dir", "Commercial", "Customer onboarding and support", "confidential", "Tenant accounts, users, site names and locations, duty engineer phone numbers."),
+    ("Sensor firmware source code", "information", "fw_lead", "Hardware Engineering", "Firmware development and release", "restricted", "C code for VX sensors and the SG-400 gateway, including the bootloader."),
+    ("SensorCloud platform source code", "information", "cto", "Software Engineering", "SensorCloud software development", "restricted", "Python and TypeScript services, infrastructure as code and the mobile app."),
+    ("Hardware design files", "information", "hw_head", "Hardware Engineering", "Hardware product development", "restricted", "Schematics, PCB layouts, Gerbers and pick-and-place files in Altium 365."),
+    ("Bill of materials and supplier pricing", "information", "supply_mgr", "Quality and Supply Chain", "Procurement and supplier management", "confidential", "Costed BOMs and negotiated component prices."),
+    ("Firmware code-signing keys", "information", "fw_lead", "Hardware Engineering", "Firmware development and release", "restricted", "Keys that sign production firmware images; held in the YubiHSM since June 2025."),
+    ("TLS certificates and private keys", "information", "platform_head", "Platform Operations", "SensorCloud service operation", "restricted", "Certificates for the web app, API and MQTT broker endpoints."),
+    ("Device provisioning records", "information", "fw_lead", "Hardware Engineering", "Device manufacturing and test", "restricted", "Serial numbers, device certificates and claim codes created at provisioning."),
+    ("Customer contracts and order history", "information", "fin_ctrl", "Finance and Legal", "Order to cash", "confidential", "Framework agreements, security schedules and order records."),
+    ("Sales pipeline and CRM records", "information", "commercial_dir", "Commercial", "Sales and marketing", "confidential", "Opportunities, tender responses and contact history in Salesforce."),
+    ("Employee personnel files", "information", "people_head", "People", "Recruitment and onboarding", "restricted", "Contracts, right-to-work checks, absence and disciplinary records."),
+    ("Payroll data", "information", "cfo", "Finance and Legal", "Payroll and benefits", "restricted", "Salaries, bank details, tax codes and pension contributions."),
+    ("Recruitment candidate records", "information", "hr_mgr", "People", "Recruitment and onboarding", "confidential", "CVs, interview notes and references of applicants."),
+    ("Financial ledgers and management accounts", "information", "fin_ctrl", "Finance and Legal", "Financial reporting", "confidential", "General ledger, management accounts and forecasts."),
+    ("Calibration certificates and records", "information", "cal_mgr", "Quality and Supply Chain", "Calibration", "internal", "Per-unit calibration data and certificates sent to customers."),
+    ("Quality records (NCRs, CAPA and test results)", "information", "quality_head", "Quality and Supply Chain", "Device manufacturing and test", "internal", "Nonconformance reports, corrective actions and batch travellers."),
+    ("End-of-line test data", "information", "production_mgr", "Manufacturing", "Device manufacturing and test", "internal", "Test logs per serial number from the end-of-line rigs."),
+    ("Support tickets and customer correspondence", "information", "cs_head", "Commercial", "Customer onboarding and support", "confidential", "Zendesk tickets with attachments such as site drawings."),
+    ("Board minutes and strategy papers", "information", "ceo", "Executive Office", "Board governance", "restricted", "Board packs, minutes, acquisition and funding plans."),
+    ("Product datasheets and manuals", "information", "marketing", "Commercial", "Sales and marketing", "public", "Published product documentation."),
+    ("Export control classification records", "information", "dpo", "Finance and Legal", "Order to cash", "confidential", "Classification of products and end-user declarations."),
+    ("Customer site survey reports", "information", "cs_head", "Commercial", "Customer onboarding and support", "confidential", "Photos and layouts of customer plants surveyed before installation."),
+    ("Patent filings and invention disclosures", "information", "hw_head", "Hardware Engineering", "Hardware product development", "restricted", "Invention disclosures and patent attorney correspondence."),
+    ("CCTV recordings", "information", "facilities", "Manufacturing", "Device manufacturing and test", "confidential", "30 days of recordings from 24 cameras at Sheffield and Tinsley."),
+    ("Door access logs", "information", "facilities", "Manufacturing", "Device manufacturing and test", "internal", "Badge events from the access control system."),
+    ("Security logs (SIEM)", "information", "ciso", "IT and Security", "Security incident management", "confidential", "Sign-in, endpoint, cloud and firewall logs in Microsoft Sentinel."),
+    ("SensorCloud database backups", "information", "platform_head", "Platform Operations", "SensorCloud service operation", "restricted", "AWS Backup snapshots of PostgreSQL and the time-series store."),
+    ("Supplier due diligence files", "information", "supply_mgr", "Quality and Supply Chain", "Procurement and supplier management", "internal", "Questionnaires, certificates and assessment reports of suppliers."),
+    ("ISMS records", "information", "isms_mgr", "IT and Security", "Security incident management", "confidential", "Risk register, SoA, audit reports and management review minutes."),
+    ("Product compliance technical files", "information", "hw_head", "Hardware Engineering", "Hardware product development", "internal", "CE/UKCA files, PSTI statements of compliance and test reports."),
+    ("Customer price lists and quotations", "information", "sales_ops", "Commercial", "Sales and marketing", "confidential", "Price books and quotations, shared with distributors."),
+    ("Health and safety records", "information", "facilities", "Manufacturing", "Device manufacturing and test", "confidential", "Accident book, risk assessments and occupational health referrals."),
+    ("Marketing contact lists", "information", "marketing", "Commercial", "Sales and marketing", "confidential", "Newsletter subscribers and event attendees with consent records."),
+    # Software and applications
+    ("SensorCloud web application", "software", "cto", "Software Engineering", "SensorCloud service operation", "confidential", "Multi-tenant dashboards, alarms and reports."),
+    ("SensorCloud ingestion service", "software", "platform_head", "Platform Operations", "SensorCloud service operation", "confidential", "MQTT broker cluster and ingestion workers receiving device telemetry."),
+    ("SensorCloud mobile app", "software", "sw_lead", "Software Engineering", "SensorCloud software development", "confidential", "iOS and Android app for duty engineers."),
+    ("SensorCloud admin console", "software", "sre_lead", "Platform Operations", "SensorCloud service operation", "restricted", "Internal console for tenant administration and support impersonation."),
+    ("SensorCloud public API", "software", "sw_lead", "Software Engineering", "SensorCloud service operation", "confidential", "REST API used by customers' SCADA and historian integrations."),
+    ("SG-400 gateway firmware", "software", "fw_lead", "Hardware Engineering", "Firmware development and release", "restricted", "Embedded Linux gateway image with local web UI."),
+    ("VX sensor node firmware", "software", "fw_lead", "Hardware Engineering", "Firmware development and release", "restricted", "Bare-metal firmware for the VX vibration sensor family."),
+    ("OTA update service", "software", "platform_head", "Platform Operations", "Firmware development and release", "restricted", "Distributes signed firmware images to gateways."),
+    ("Microsoft 365 tenant", "software", "it_ops", "IT and Security", "IT service management", "confidential", "Exchange Online, SharePoint, Teams, Intune and Entra ID."),
+    ("Okta identity platform", "software", "ciso", "IT and Security", "IT service management", "restricted", "Single sign-on and MFA for all SaaS applications."),
+    ("Salesforce org", "software", "sales_ops", "Commercial", "Sales and marketing", "confidential", "CRM, quoting and export screening."),
+    ("SAP Business One ERP", "software", "fin_ctrl", "Finance and Legal", "Financial reporting", "confidential", "Finance, purchasing, stock and production orders."),
+    ("Tulip MES", "software", "production_mgr", "Manufacturing", "Device manufacturing and test", "internal", "Manufacturing execution: work instructions, traceability, line data."),
+    ("Zendesk support desk", "software", "cs_head", "Commercial", "Customer onboarding and support", "confidential", "Customer support tickets and help centre."),
+    ("BambooHR", "software", "hr_mgr", "People", "Recruitment and onboarding", "restricted", "HR information system and applicant tracking."),
+    ("Sage Payroll", "software", "payroll", "Finance and Legal", "Payroll and benefits", "restricted", "Cloud payroll and pensions."),
+    ("GitHub Enterprise organisation", "software", "cto", "Software Engineering", "SensorCloud software development", "restricted", "Repositories for platform, firmware and infrastructure code."),
+    ("Jira and Confluence", "software", "sw_lead", "Software Engineering", "SensorCloud software development", "internal", "Work tracking, runbooks and engineering documentation."),
+    ("Altium 365 workspace", "software", "hw_head", "Hardware Engineering", "Hardware product development", "restricted", "Hardware design collaboration."),
+    ("CI/CD pipelines", "software", "sw_lead", "Software Engineering", "SensorCloud software development", "restricted", "GitHub Actions workflows and self-hosted runners that build releases."),
+    ("End-of-line test software", "software", "production_mgr", "Manufacturing", "Device manufacturing and test", "internal", "LabVIEW test sequences and limit files for the test rigs."),
+    ("Calibration software", "software", "cal_mgr", "Quality and Supply Chain", "Calibration", "internal", "Calibration sequencer and certificate generator."),
+    ("1Password business vault", "software", "it_ops", "IT and Security", "IT service management", "restricted", "Shared secrets and break-glass credentials."),
+    ("CrowdStrike Falcon", "software", "sec_eng", "IT and Security", "Security incident management", "confidential", "EDR on laptops, servers and line PCs."),
+    ("Microsoft Sentinel SIEM", "software", "sec_eng", "IT and Security", "Security incident management", "confidential", "Log collection, analytics rules and alerting."),
+    ("Company website", "software", "marketing", "Commercial", "Sales and marketing", "public", "WordPress marketing site and product pages."),
+    ("Engineering licence server", "software", "hw_head", "Hardware Engineering", "Hardware product development", "internal", "FlexLM server for simulation and design tool licences."),
+    ("Stripe billing integration", "software", "fin_ctrl", "Finance and Legal", "Order to cash", "confidential", "Subscription billing for SensorCloud."),
+    ("SMS and email alerting service", "software", "platform_head", "Platform Operations", "SensorCloud service operation", "confidential", "Alarm notifications through Twilio and SendGrid."),
+    ("Corporate social media accounts", "software", "marketing", "Commercial", "Sales and marketing", "public", "LinkedIn, YouTube and X accounts."),
+    # Hardware
+    ("Sheffield file server", "hardware", "it_ops", "IT and Security", "IT service management", "confidential", "Windows file server for engineering and quality shares."),
+    ("Core network and firewalls (Sheffield)", "hardware", "it_ops", "IT and Security", "IT service management", "internal", "Fortinet firewalls, core switches and the leased-line router."),
+    ("Factory OT network", "hardware", "production_mgr", "Manufacturing", "Device manufacturing and test", "internal", "PLCs, line controllers and the OT VLANs."),
+    ("SMT production lines", "hardware", "production_mgr", "Manufacturing", "Device manufacturing and test", "internal", "Two SMT lines: printers, pick-and-place, reflow ovens, AOI."),
+    ("End-of-line test rigs", "hardware", "production_mgr", "Manufacturing", "Device manufacturing and test", "internal", "Six test rigs ELT-01 to ELT-06."),
+    ("Firmware programming stations", "hardware", "fw_lead", "Manufacturing", "Device manufacturing and test", "restricted", "Four stations that load firmware and provision device identities."),
+    ("YubiHSM signing appliance", "hardware", "fw_lead", "Hardware Engineering", "Firmware development and release", "restricted", "Hardware security module holding firmware signing keys."),
+    ("Calibration reference standards", "hardware", "cal_mgr", "Quality and Supply Chain", "Calibration", "internal", "UKAS-calibrated reference accelerometers and shaker tables."),
+    ("Staff laptops", "hardware", "it_ops", "IT and Security", "IT service management", "confidential", "About 190 Windows and macOS laptops managed by Intune."),
+    ("Engineering workstations", "hardware", "it_ops", "IT and Security", "IT service management", "confidential", "Linux and Windows workstations in the labs."),
+    ("Company mobile phones", "hardware", "it_ops", "IT and Security", "IT service management", "confidential", "About 90 managed iPhones and Android phones."),
+    ("Shop-floor tablets", "hardware", "production_mgr", "Manufacturing", "Device manufacturing and test", "internal", "Twelve tablets running Tulip at the workstations."),
+    ("Multifunction printers", "hardware", "facilities", "Manufacturing", "IT service management", "internal", "Leased MFDs at Sheffield and Manchester."),
+    ("Wi-Fi network (Sheffield)", "hardware", "it_ops", "IT and Security", "IT service management", "internal", "Corporate, OT and guest SSIDs."),
+    ("CCTV system", "hardware", "facilities", "Manufacturing", "Device manufacturing and test", "internal", "Cameras and network video recorder."),
+    ("Door access control system", "hardware", "facilities", "Manufacturing", "Device manufacturing and test", "internal", "Badge readers and controller."),
+    ("Data room UPS and generator", "hardware", "facilities", "IT and Security", "IT service management", "internal", "UPS for the data room and standby generator."),
+    ("Trade-show demo kit", "hardware", "marketing", "Commercial", "Sales and marketing", "internal", "Demo gateway, sensors and laptop used at exhibitions."),
+    ("Prototype devices", "hardware", "lab_mgr", "Hardware Engineering", "Hardware product development", "confidential", "Unreleased sensors and gateways in the lab store."),
+    ("Removable media for firmware loading", "hardware", "fw_lead", "Manufacturing", "Device manufacturing and test", "restricted", "Registered hardware-encrypted USB drives."),
+    ("Electronic component stores", "hardware", "supply_mgr", "Quality and Supply Chain", "Procurement and supplier management", "internal", "Reels and trays of MCUs, MEMS and passives."),
+    ("Customer returned devices (RMA)", "hardware", "quality_head", "Quality and Supply Chain", "Customer onboarding and support", "confidential", "Returned gateways and sensors awaiting analysis."),
+    ("Finished goods stock", "hardware", "supply_mgr", "Quality and Supply Chain", "Logistics and warehousing", "internal", "Provisioned gateways and sensors ready to ship."),
+    ("Climatic and EMC test chambers", "hardware", "lab_mgr", "Hardware Engineering", "Hardware product development", "internal", "Environmental chambers and EMC pre-compliance equipment."),
+    # Services
+    ("AWS production environment", "service", "platform_head", "Platform Operations", "SensorCloud service operation", "restricted", "AWS accounts in eu-west-2 with warm standby in eu-west-1."),
+    ("Cloudflare DNS and WAF", "service", "platform_head", "Platform Operations", "SensorCloud service operation", "internal", "DNS, CDN and web application firewall."),
+    ("Internet leased line (Sheffield)", "service", "it_ops", "IT and Security", "IT service management", "internal", "1 Gb/s leased line with 4G backup."),
+    ("Offsite backup service", "service", "it_ops", "IT and Security", "IT service management", "confidential", "Immutable offsite copies of the file server backups."),
+    ("PCB assembly subcontract", "service", "supply_mgr", "Quality and Supply Chain", "Procurement and supplier management", "confidential", "Overflow PCB assembly by Don Valley PCB Assembly Ltd."),
+    ("Courier and freight services", "service", "supply_mgr", "Quality and Supply Chain", "Logistics and warehousing", "internal", "Domestic couriers and export freight forwarding."),
+    ("Penetration testing service", "service", "ciso", "IT and Security", "Security incident management", "confidential", "Yearly CREST penetration tests."),
+    ("Managed print service", "service", "facilities", "Manufacturing", "IT service management", "internal", "MFD lease, maintenance and end-of-lease collection."),
+    ("Microsoft Teams telephony", "service", "it_ops", "IT and Security", "IT service management", "internal", "Teams Phone with direct routing."),
+    ("Recruitment agency services", "service", "hr_mgr", "People", "Recruitment and onboarding", "confidential", "Agency supply of candidates and temporary operators."),
+    # People
+    ("Platform on-call engineers", "people", "platform_head", "Platform Operations", "SensorCloud service operation", "internal", "Six engineers on a weekly on-call rota."),
+    ("Firmware engineering team", "people", "fw_lead", "Hardware Engineering", "Firmware development and release", "internal", "Nine firmware engineers."),
+    ("Key-person knowledge: calibration algorithms", "people", "hw_head", "Hardware Engineering", "Calibration", "restricted", "Drift-compensation algorithms known in depth by the principal sensor scientist."),
+    ("Shop-floor workforce", "people", "ops_dir", "Manufacturing", "Device manufacturing and test", "internal", "About 70 operators on three shifts."),
+    ("Customer success team", "people", "cs_head", "Commercial", "Customer onboarding and support", "internal", "Customer success managers and support engineers."),
+    ("Finance team", "people", "cfo", "Finance and Legal", "Financial reporting", "internal", "Accounts payable, credit control and payroll."),
+    ("Security team", "people", "ciso", "IT and Security", "Security incident management", "internal", "CISO, ISMS manager and two security engineers."),
+]
+
+
+def sheet_processes():
+    return [{"name": n, "department": d_, "owner": P[o], "description": desc} for n, d_, o, desc in PROCESSES]
+
+
+def sheet_assets():
+    return [{"name": n, "kind": k, "owner": P[o], "department": d_, "process": pr, "classification": c, "description": desc}
+            for n, k, o, d_, pr, c, desc in ASSETS]

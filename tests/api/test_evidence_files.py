@@ -1,0 +1,90 @@
+import hashlib
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from isms.core.permissions import Role
+from isms.evidence import services
+from isms.evidence.models import Evidence
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "files"
+
+
+@pytest.fixture
+def evidence(organisation):
+    return Evidence.objects.create(
+        organisation=organisation,
+        ref="EV-1",
+        title="Q1 review",
+        kind="note",
+        collected_on="2026-04-01",
+    )
+
+
+def upload(api, evidence, content=b"%PDF-1.7 review", name="../../etc/pass<wd>.pdf"):
+    return api.client.post(
+        f"/api/orgs/acme/evidence/{evidence.pk}/file",
+        {"file": SimpleUploadedFile(name, content, content_type="text/html")},
+        headers=api.headers,
+    )
+
+
+def test_upload_hashes_stores_under_random_name_and_downloads(api_as, organisation, evidence):
+    api = api_as(organisation)
+    response = upload(api, evidence)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["sha256"] == hashlib.sha256(b"%PDF-1.7 review").hexdigest()
+    assert body["file_name"] == "pass_wd_.pdf"
+    evidence.refresh_from_db()
+    assert "pass" not in evidence.file.name and ".." not in evidence.file.name
+    assert evidence.kind == "file"
+
+    download = api.client.get(f"/api/orgs/acme/evidence/{evidence.pk}/file", headers=api.headers)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"%PDF-1.7 review"
+    assert download["Content-Type"] == "application/octet-stream"
+    assert "attachment" in download["Content-Disposition"]
+    assert download["X-Content-Type-Options"] == "nosniff"
+
+
+def test_tampered_file_is_refused(api_as, organisation, evidence):
+    api = api_as(organisation)
+    upload(api, evidence)
+    evidence.refresh_from_db()
+    with open(evidence.file.path, "wb") as handle:
+        handle.write(b"forged")
+    response = api.client.get(f"/api/orgs/acme/evidence/{evidence.pk}/file", headers=api.headers)
+    assert response.status_code == 409
+
+
+def test_empty_and_oversized_files_are_refused(api_as, organisation, evidence, monkeypatch):
+    api = api_as(organisation)
+    assert upload(api, evidence, content=b"").status_code == 422
+    monkeypatch.setattr(services, "MAX_EVIDENCE_BYTES", 10)
+    response = upload(api, evidence, content=b"x" * 11)
+    assert response.status_code == 422
+    evidence.refresh_from_db()
+    assert not evidence.file and evidence.sha256 == ""
+
+
+def test_viewers_cannot_upload_and_others_cannot_see(api_as, organisation, other_organisation):
+    theirs = Evidence.objects.create(
+        organisation=other_organisation,
+        ref="EV-9",
+        title="x",
+        kind="note",
+        collected_on="2026-01-01",
+    )
+    viewer = api_as(organisation, Role.VIEWER)
+    mine = Evidence.objects.create(
+        organisation=organisation, ref="EV-2", title="x", kind="note", collected_on="2026-01-01"
+    )
+    assert upload(viewer, mine).status_code == 403
+    manager = api_as(organisation)
+    assert upload(manager, theirs).status_code == 404
