@@ -54,6 +54,23 @@ def docs(
     console.print("generated docs are current")
 
 
+@app.command("serve")
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+) -> None:
+    """Serve the REST API (and, when it lands, the web UI) with Django's built-in server.
+
+    For production run a WSGI server instead, e.g. ``gunicorn isms.wsgi``, behind TLS."""
+    from django.core.management import call_command
+
+    from isms.cli.database import ensure_database
+
+    ensure_database()
+    console.print(f"isms API on http://{host}:{port}/api/docs  (Ctrl+C to stop)")
+    call_command("runserver", f"{host}:{port}", use_reloader=False)
+
+
 @app.command("version")
 def version() -> None:
     """Print the isms version."""
