@@ -52,7 +52,7 @@ def import_command(
     user = _user(as_user)
     try:
         sheets = read_path(path)
-        with _progress() as progress, acting_as(user):
+        with import_progress() as progress, acting_as(user):
             report = import_sheets(organisation, sheets, progress)
     except (ReadError, ImportRejected) as error:
         if problems_json:
@@ -75,7 +75,7 @@ def import_command(
 
 
 @contextlib.contextmanager
-def _progress():
+def import_progress():
     """A progress bar on a terminal; silent otherwise. Yields the importer's callback."""
     if not err_console.is_terminal:
         yield None

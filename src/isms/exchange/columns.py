@@ -186,7 +186,8 @@ def _integer(column: Column, raw) -> int:
         raise CellError(f"expected a whole number, got {raw!r}")
     if _is_positive(column.field) and number < 0:
         raise CellError(f"expected a number of 0 or more, got {raw!r}")
-    if abs(number) > 2**31 - 1:
+    big = isinstance(column.field, models.BigIntegerField | models.PositiveBigIntegerField)
+    if abs(number) > (2**63 - 1 if big else 2**31 - 1):
         raise CellError(f"number too large: {raw!r}")
     return int(number)
 

@@ -210,7 +210,7 @@ class DataInventoryItem(OrganisationScopedModel):
         System, on_delete=models.CASCADE, related_name="inventory", help_text="System name."
     )
     oldest_record_on = models.DateField(help_text="Date of the oldest record held.")
-    record_count = models.PositiveIntegerField(
+    record_count = models.PositiveBigIntegerField(
         null=True, blank=True, help_text="Records held, if known."
     )
     checked_on = models.DateField(null=True, blank=True, help_text="When this was checked.")
