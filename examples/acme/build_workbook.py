@@ -26,7 +26,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-rng = random.Random(2026)
+rng = random.Random(2026)  # noqa: S311 - reproducible demo data, not security
 
 AUDIT_DATE = date(2026, 11, 30)
 HISTORY_START = date(2024, 12, 1)
@@ -45,9 +45,15 @@ def D(text: str) -> date:
     return date.fromisoformat(text)
 
 
+BANK_HOLIDAYS = set(map(date.fromisoformat, (
+    "2024-12-25", "2024-12-26", "2025-01-01", "2025-04-18", "2025-04-21", "2025-05-05", "2025-05-26",
+    "2025-08-25", "2025-12-25", "2025-12-26", "2026-01-01", "2026-04-03", "2026-04-06", "2026-05-04",
+    "2026-05-25", "2026-08-31", "2026-12-25", "2026-12-28")))  # England and Wales
+
+
 def workday(day: date) -> date:
-    """The day itself, or the next Monday when it falls on a weekend."""
-    while day.weekday() >= 5:
+    """The day itself, or the next working day when it falls on a weekend or bank holiday."""
+    while day.weekday() >= 5 or day in BANK_HOLIDAYS:
         day += timedelta(days=1)
     return day
 
@@ -60,7 +66,7 @@ def rdate(start: date, end: date) -> date:
     day = workday(start + timedelta(days=rng.randint(0, (end - start).days)))
     if day > end:
         day = end
-        while day.weekday() >= 5:
+        while day.weekday() >= 5 or day in BANK_HOLIDAYS:
             day -= timedelta(days=1)
     return day
 
@@ -77,8 +83,10 @@ def month_end(year: int, month: int) -> date:
     return add_months(date(year, month, 1), 1) - timedelta(days=1)
 
 
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+def id_list(text: str) -> str:
+    """Control or clause ids joined with |, in catalogue order (5.2 before 5.10), as exports write them."""
+    ids = [part for part in text.split("|") if part]
+    return "|".join(sorted(ids, key=lambda ref: tuple(int(n) for n in ref.split("."))))
 
 
 # --------------------------------------------------------------------------------------------
@@ -157,7 +165,7 @@ Fatima Ali Aisha Hassan Zainab Arjun Rohan Neha Sanjay Deepa Wei Mei Chen Lina P
 Kasia Jakub Andrei Elena Darius Ioana Kwame Ama Tunde Ngozi Femi Chidi Sean Siobhan Niall Aoife
 Rhys Cerys Gethin Ffion Kirsty Iain Morag Stuart Nicola Craig Kelly Lee Donna Wayne Sharon Mark
 Julie Andrew Simon Martin Neil Ian Alison Gary Tracy Carl Lisa Anthony Kieran Jade Bethany Connor
-Declan Maryam Bilal Sana Omar Layla Harvey Phoebe Reece Abigail Nathan Keeley Jordan Shannon""".split()
+Declan Maryam Bilal Sana Omar Layla Harvey Phoebe Reece Abigail Nathan Keeley Jordan Shannon""".split()  # noqa: SIM905
 
 LAST_NAMES = """Smith Jones Taylor Brown Williams Wilson Johnson Davies Robinson Wright Thompson Evans
 Walker White Roberts Green Hall Wood Jackson Patel Khan Lewis James Phillips Mason Mitchell Rose
@@ -166,7 +174,7 @@ Sharma Chowdhury Nguyen Li Wang Zhang Kowalski Nowicki Lewandowski Popescu Iones
 Owusu Asante Gallagher Doyle Byrne Campbell Stewart Macdonald Ross Hamilton Graham Kerr Pearson
 Barker Marshall Atkinson Gibson Hodgson Dixon Fox Booth Hirst Whiteley Greenwood Sykes Ackroyd
 Crossley Hinchcliffe Mellor Ibbotson Turton Beever Womack Senior Cawthorne Hobson Bramall Froggatt
-Unwin Crookes Cutts Dyson Oldfield Wragg Swift Rowbotham Kenyon Lockwood Tinsley""".split()
+Unwin Crookes Cutts Dyson Oldfield Wragg Swift Rowbotham Kenyon Lockwood Tinsley""".split()  # noqa: SIM905
 
 JOB_TITLES = {
     "Executive Office": ["Office Manager", "Company Secretary"],
@@ -272,7 +280,7 @@ def build_people():
                                   "2025-10-31", "2025-12-19", "2026-02-27", "2026-04-17", "2026-07-31",
                                   "2026-10-09")]
     pool = [p for p in generic if p.start < D("2024-06-01")]
-    for person, leave in zip(rng.sample(pool, len(leave_dates)), leave_dates):
+    for person, leave in zip(rng.sample(pool, len(leave_dates)), leave_dates, strict=True):
         person.leave = leave
 
     for person in generic:
@@ -284,7 +292,7 @@ def build_people():
     for person in generic:
         dept = person.department
         if dept == "Manufacturing":
-            person.manager_key = rng.choice(shift_keys + ["production_mgr"]) if "Operator" in person.title or "Technician" in person.title or "Operative" in person.title else "production_mgr"
+            person.manager_key = rng.choice([*shift_keys, "production_mgr"]) if "Operator" in person.title or "Technician" in person.title or "Operative" in person.title else "production_mgr"
         elif dept == "Software Engineering":
             person.manager_key = "sw_lead"
         elif dept == "Platform Operations":
@@ -390,17 +398,15 @@ def sheet_training():
 
     for person in ALL:
         # Security awareness essentials: yearly campaign (Jan-Mar), or within two weeks of joining.
-        if person.key in ("no_training_1", "no_training_2"):
-            continue  # PLANTED (F19): never completed the mandatory course.
         campaign_2025 = rdate(D("2025-01-20"), D("2025-03-21"))
         campaign_2026 = rdate(D("2026-01-19"), D("2026-03-20"))
-        if person.key in ("overdue_1", "overdue_2"):
+        if person.key in ("no_training_1", "no_training_2"):
+            pass  # PLANTED (F19): never completed the mandatory awareness course.
+        elif person.key in ("overdue_1", "overdue_2"):
+            # PLANTED (F19): last completed February 2025, so the 12-month refresher is overdue.
             add(person, AWARENESS, D("2025-02-11") if person.key == "overdue_1" else D("2025-02-20"))
-            continue  # PLANTED (F19): refresher overdue since February 2026.
-        if person.start < D("2025-01-15"):
-            if person.start < D("2024-12-01"):
-                pass
-            else:
+        elif person.start < D("2025-01-15"):
+            if person.start >= D("2024-12-01"):
                 add(person, AWARENESS, onboard_window(person))
             if rng.random() < 0.04:
                 # Failed the first attempt, passed the retake a week later.
@@ -408,10 +414,11 @@ def sheet_training():
                 add(person, AWARENESS, workday(campaign_2025 + timedelta(days=7)))
             else:
                 add(person, AWARENESS, campaign_2025)
+            add(person, AWARENESS, campaign_2026)
         else:
             add(person, AWARENESS, onboard_window(person))
-        if person.start < D("2026-01-12"):
-            add(person, AWARENESS, campaign_2026)
+            if person.start < D("2026-01-12"):
+                add(person, AWARENESS, campaign_2026)
 
         # Data protection: 2025 campaign (April-June) or on joining; refresher every 24 months.
         if person.start < D("2025-04-01"):
@@ -470,8 +477,8 @@ def sheet_awareness_checks():
     rounds = [(D("2025-10-06"), D("2025-10-17")), (D("2026-10-05"), D("2026-10-16"))]
     for index, (first_day, last_day) in enumerate(rounds):
         for dept, _head, headcount in DEPARTMENTS:
-            staff = [p for p in staff_on(first_day, dept) if p.key not in ("ceo",)]
-            size = max(2, min(8, headcount // 8))
+            staff = [p for p in staff_on(first_day, dept) if p.employed_on(last_day) and p.key != "ceo"]
+            size = max(4, min(8, headcount // 6))
             if dept == "Manufacturing":
                 size = 6
             sample = rng.sample(staff, min(size, len(staff)))
@@ -779,6 +786,16 @@ ASSETS = [
     ("Product compliance technical files", "information", "hw_head", "Hardware Engineering", "Hardware product development", "internal", "CE/UKCA files, PSTI statements of compliance and test reports."),
     ("Customer price lists and quotations", "information", "sales_ops", "Commercial", "Sales and marketing", "confidential", "Price books and quotations, shared with distributors."),
     ("Health and safety records", "information", "facilities", "Manufacturing", "Device manufacturing and test", "confidential", "Accident book, risk assessments and occupational health referrals."),
+    ("Firmware release images", "information", "fw_lead", "Hardware Engineering", "Firmware development and release", "restricted", "Signed release images and manifests published to the OTA service."),
+    ("Software bills of materials", "information", "fw_lead", "Hardware Engineering", "Firmware development and release", "internal", "SBOMs of every firmware and platform release."),
+    ("Simulation models and engineering test data", "information", "hw_head", "Hardware Engineering", "Hardware product development", "confidential", "FEA and RF models, EMC and climatic test results."),
+    ("Product roadmap and pricing strategy", "information", "commercial_dir", "Commercial", "Sales and marketing", "restricted", "Three-year roadmap, target prices and competitor analysis."),
+    ("Visitor log", "information", "facilities", "Manufacturing", "Device manufacturing and test", "internal", "Electronic visitor sign-in at Sheffield reception."),
+    ("Customer integration credentials", "information", "sw_lead", "Software Engineering", "SensorCloud service operation", "restricted", "API tokens issued to customers' SCADA and historian integrators."),
+    ("Distributor SFTP exchange", "software", "sales_ops", "Commercial", "Order to cash", "confidential", "SFTP service for price lists and orders with distributors."),
+    ("OT jump host", "hardware", "it_ops", "IT and Security", "Device manufacturing and test", "restricted", "Hardened host through which vendors get on-request sessions to OT."),
+    ("Factory NTP server", "hardware", "it_ops", "IT and Security", "IT service management", "internal", "GPS-disciplined time source for the office and OT networks."),
+    ("Cloud file shares", "service", "it_ops", "IT and Security", "IT service management", "confidential", "SharePoint and Azure Files libraries that replaced most file server shares in 2026."),
     ("Marketing contact lists", "information", "marketing", "Commercial", "Sales and marketing", "confidential", "Newsletter subscribers and event attendees with consent records."),
     # Software and applications
     ("SensorCloud web application", "software", "cto", "Software Engineering", "SensorCloud service operation", "confidential", "Multi-tenant dashboards, alarms and reports."),
@@ -835,7 +852,7 @@ ASSETS = [
     ("Electronic component stores", "hardware", "supply_mgr", "Quality and Supply Chain", "Procurement and supplier management", "internal", "Reels and trays of MCUs, MEMS and passives."),
     ("Customer returned devices (RMA)", "hardware", "quality_head", "Quality and Supply Chain", "Customer onboarding and support", "confidential", "Returned gateways and sensors awaiting analysis."),
     ("Finished goods stock", "hardware", "supply_mgr", "Quality and Supply Chain", "Logistics and warehousing", "internal", "Provisioned gateways and sensors ready to ship."),
-    ("Climatic and EMC test chambers", "hardware", "lab_mgr", "Hardware Engineering", "Hardware product development", "internal", "Environmental chambers and EMC pre-compliance equipment."),
+    ("Climatic and EMC test chambers", "hardware", "hw_head", "Hardware Engineering", "Hardware product development", "internal", "Environmental chambers and EMC pre-compliance equipment."),
     # Services
     ("AWS production environment", "service", "platform_head", "Platform Operations", "SensorCloud service operation", "restricted", "AWS accounts in eu-west-2 with warm standby in eu-west-1."),
     ("Cloudflare DNS and WAF", "service", "platform_head", "Platform Operations", "SensorCloud service operation", "internal", "DNS, CDN and web application firewall."),
@@ -865,3 +882,1636 @@ def sheet_processes():
 def sheet_assets():
     return [{"name": n, "kind": k, "owner": P[o], "department": d_, "process": pr, "classification": c, "description": desc}
             for n, k, o, d_, pr, c, desc in ASSETS]
+
+
+# --------------------------------------------------------------------------------------------
+# Risks and the treatment plan (6.1.2, 6.1.3, 8.2, 8.3)
+# --------------------------------------------------------------------------------------------
+
+
+def A(action, owner, due, status, completed=None, budget=None, resources="", controls=""):
+    return {"action": action, "owner": owner, "due_on": due, "status": status, "completed_on": completed,
+            "budget": budget, "resources": resources, "controls": controls}
+
+
+def R(title, asset, process, threat, vulnerability, owner, likelihood, impact, treatment, controls,
+      residual_likelihood, residual_impact, actions=(), assessed=None, accepted_by="owner", accepted_on=None):
+    return {"title": title, "asset": asset, "process": process, "threat": threat, "vulnerability": vulnerability,
+            "owner": owner, "likelihood": likelihood, "impact": impact, "treatment": treatment, "controls": controls,
+            "residual_likelihood": residual_likelihood, "residual_impact": residual_impact, "actions": list(actions),
+            "assessed": assessed, "accepted_by": accepted_by, "accepted_on": accepted_on}
+
+
+RISKS = [
+    # R-001
+    R("Bulk export of customer telemetry with leaked API keys", "SensorCloud public API", "SensorCloud service operation",
+      "Attacker replays customer API keys leaked in a SCADA integrator's public repository to pull months of telemetry",
+      "Legacy API keys never expire and are not scoped to read-only by default", "cto", 3, 4, "modify", "5.17|8.5|8.16", 2, 3,
+      [A("Introduce scoped API tokens that expire after 90 days and retire legacy keys", "sw_lead", "2026-03-31", "done", "2026-03-18", resources="Two engineers for one sprint", controls="5.17|8.5")]),
+    # R-002
+    R("Malicious firmware pushed with a stolen signing key", "Firmware code-signing keys", "Firmware development and release",
+      "Insider or intruder copies the signing key and pushes a malicious OTA image to 30,000 installed gateways",
+      "Signing key was a file on the release engineer's workstation, protected only by a passphrase", "hw_head", 2, 5, "modify", "8.24|8.4|8.2|5.15", 1, 5,
+      [A("Move firmware signing into the YubiHSM with two-person approval of release builds", "fw_lead", "2025-06-30", "done", "2025-06-12", budget=6500, controls="8.24|8.2")]),
+    # R-003
+    R("Ransomware encrypts the engineering file shares", "Sheffield file server", "IT service management",
+      "Ransomware delivered by phishing spreads from one laptop to every mapped SMB share on the file server",
+      "Shares mapped read-write for all staff; SMBv1 left enabled for the old plotter", "ciso", 3, 4, "modify", "8.7|8.13|8.20|8.9", 2, 3,
+      [A("Disable SMBv1, replace the plotter and restrict shares to departmental groups", "it_ops", "2025-09-30", "done", "2025-09-19", budget=4200, controls="8.9|8.20")]),
+    # R-004
+    R("Line stoppage from malware on MES line PCs", "Tulip MES", "Device manufacturing and test",
+      "Malware on a visiting engineer's USB stick infects a line PC and stops the MES, halting shipments for days",
+      "Line PCs accept any USB storage because firmware images are loaded from USB", "ops_dir", 3, 4, "modify", "8.7|7.10|8.19", 2, 3,
+      [A("Allow only registered encrypted drives on line PCs through Falcon device control", "it_ops", "2025-11-30", "done", "2025-11-21", resources="IT operations, 5 days", controls="7.10|8.7")]),
+    # R-005
+    R("Device identity keys leaked from a provisioning station", "Device provisioning records", "Device manufacturing and test",
+      "Per-device private keys are copied from a provisioning station and used to impersonate customer devices",
+      "The provisioning tool wrote key material to a debug log kept for 30 days", "hw_head", 2, 5, "modify", "8.24|8.15|8.9", 1, 4,
+      [A("Generate device keys inside the secure element and remove key material from provisioning logs", "fw_lead", "2025-04-30", "done", "2025-04-22", budget=3000, controls="8.24")]),
+    # R-006
+    R("One utility sees another utility's sites", "SensorCloud web application", "SensorCloud software development",
+      "A regression in tenant filtering shows one customer's pumping stations and alarms to another customer",
+      "Tenant isolation relies on application-layer filters only, without row-level security in the database", "cto", 2, 5, "modify", "8.3|8.26|8.29", 1, 5,
+      [A("Enable PostgreSQL row-level security on all tenant tables and add cross-tenant tests to CI", "sw_lead", "2027-02-26", "in_progress", resources="Platform squad, three sprints (allocated August 2026)", controls="8.3|8.29")]),
+    # R-007
+    R("Alarm delivery stops during an AWS regional outage", "AWS production environment", "SensorCloud service operation",
+      "A prolonged outage of AWS eu-west-2 stops alarm delivery to water utilities, possibly during a storm",
+      "Database is multi-AZ but there was no standby in a second region", "platform_head", 2, 4, "modify", "5.30|8.14|8.13", 1, 4,
+      [A("Build a warm standby in eu-west-1 and drill failover every quarter", "sre_lead", "2026-06-30", "done", "2026-06-24", budget=38000, controls="5.30|8.14")]),
+    # R-008
+    R("Telemetry lost during a DDoS on the MQTT endpoint", "SensorCloud ingestion service", "SensorCloud service operation",
+      "Volumetric DDoS against the MQTT endpoint makes gateways drop buffered telemetry",
+      "Broker endpoint exposed directly to the internet without a scrubbing layer", "platform_head", 3, 3, "modify", "8.20|8.21|8.6", 2, 2,
+      [A("Front the MQTT endpoint with AWS Shield Advanced and per-certificate rate limits", "sre_lead", "2025-08-31", "done", "2025-08-29", budget=27000, controls="8.20|8.21")]),
+    # R-009
+    R("Gateways go offline when a broker certificate expires", "TLS certificates and private keys", "SensorCloud service operation",
+      "The MQTT broker certificate expires unnoticed and every gateway refuses to connect",
+      "Certificates renewed by hand from a spreadsheet reminder", "platform_head", 3, 3, "modify", "8.24|8.16|8.32", 1, 3,
+      [A("Automate certificate renewal in ACM and alert 30 days before any expiry", "sre_lead", "2025-05-31", "done", "2025-05-16", resources="SRE, 3 days", controls="8.24|8.16")]),
+    # R-010
+    R("Hardware designs taken by a departing engineer", "Hardware design files", "Hardware product development",
+      "An engineer leaving for a competitor downloads Altium projects to personal cloud storage",
+      "Altium 365 allowed project download without any log reaching the SIEM", "hw_head", 3, 4, "modify", "8.12|6.5|5.18|8.15", 2, 3,
+      [A("Forward Altium 365 audit logs to Sentinel and alert on bulk downloads by staff under notice", "sec_eng", "2026-02-27", "done", "2026-02-20", resources="Security engineer, 4 days", controls="8.15|8.12")]),
+    # R-011
+    R("Counterfeit MCUs enter production through brokers", "Electronic component stores", "Procurement and supplier management",
+      "Counterfeit or remarked microcontrollers bought from a broker fail in the field or carry altered ROM code",
+      "Broker purchases were allowed without provenance checks when franchised stock was short", "quality_head", 3, 4, "modify", "5.21|5.19|5.22", 2, 3,
+      [A("Require a certificate of conformance and X-ray sampling for every broker-sourced lot", "supply_mgr", "2025-07-31", "done", "2025-07-25", budget=9500, controls="5.21")]),
+    # R-012
+    R("Manufacturing files reused by the PCB assembler", "PCB assembly subcontract", "Procurement and supplier management",
+      "Gerbers and pick-and-place files shared with the subcontract assembler are reused for a clone product",
+      "Files sent by email with no contractual limit on reuse or duty to destroy", "quality_head", 2, 4, "modify", "5.20|5.14|5.22", 1, 4,
+      [A("Share manufacturing files through expiring SharePoint links and add IP and destruction clauses to the contract", "supply_mgr", "2025-10-31", "done", "2025-10-17", resources="Legal counsel and supply chain manager, 3 days", controls="5.20|5.14")]),
+    # R-013
+    R("Salary diverted by a fake bank-detail change", "Payroll data", "Payroll and benefits",
+      "Fraudster impersonating an employee by email asks payroll to change bank details before pay day",
+      "Bank detail changes were accepted by email", "cfo", 3, 3, "modify", "5.3|6.3|5.14", 1, 3,
+      [A("Accept bank changes only through BambooHR self-service, with a call-back to the number on file", "payroll", "2025-03-31", "done", "2025-03-24", resources="Payroll officer and HR administrator, 2 days", controls="5.3|5.14")]),
+    # R-014
+    R("Supplier payment redirected by a compromised supplier mailbox", "SAP Business One ERP", "Procurement and supplier management",
+      "A compromised supplier mailbox sends a genuine-looking change of bank details before a large component payment",
+      "Supplier master data could be edited by one person in accounts payable", "cfo", 3, 4, "modify", "5.3|5.14|6.3", 2, 2,
+      [A("Require dual approval in SAP and a call-back to a known number for supplier bank changes", "fin_ctrl", "2025-05-30", "done", "2025-05-22", resources="Finance systems, 2 days", controls="5.3")]),
+    # R-015
+    R("Customer contact lists sent to the wrong customer", "Customer account and contact database", "Customer onboarding and support",
+      "A support agent emails one utility's duty-engineer list to another customer",
+      "Outlook autocomplete and no warning when customer data is sent outside the company", "commercial_dir", 3, 3, "modify", "8.12|6.3|5.14", 2, 2,
+      [A("Enable Purview DLP policy tips for customer contact data sent to external recipients", "it_ops", "2026-12-18", "in_progress", resources="IT operations, 6 days", controls="8.12")]),
+    # R-016
+    R("Customer files exposed on a stolen laptop", "Staff laptops", "IT service management",
+      "A laptop with cached customer files is stolen from a car or train during a site visit",
+      "Field staff travel to customer sites every day with laptops", "ciso", 4, 2, "modify", "8.1|7.9|8.24", 3, 1,
+      [A("Enforce BitLocker with TPM and PIN, FileVault on Macs, and remote wipe through Intune", "it_ops", "2025-02-28", "done", "2025-02-21", resources="IT operations, 8 days", controls="8.1|8.24")]),
+    # R-017
+    R("Finance mailbox taken over by an adversary-in-the-middle phishing kit", "Microsoft 365 tenant", "IT service management",
+      "A phishing kit relays the sign-in of a finance user, steals the session and sends fraudulent payment requests",
+      "Push-notification MFA can be relayed and sign-in did not require a compliant device", "ciso", 4, 4, "modify", "8.5|6.3|8.7|8.16", 2, 3,
+      [A("Require a compliant device and phishing-resistant MFA for finance and administrators through conditional access", "it_ops", "2026-04-30", "done", "2026-04-27", budget=8000, controls="8.5")]),
+    # R-018
+    R("Staff locked out of every SaaS application during an Okta outage", "Okta identity platform", "IT service management",
+      "An Okta service disruption prevents sign-in to AWS, Microsoft 365 and the SensorCloud admin console during an incident",
+      "No break-glass route to AWS and Microsoft 365 outside Okta", "ciso", 2, 4, "modify", "5.29|5.30|8.2", 1, 4,
+      [A("Create sealed break-glass accounts for AWS and Microsoft 365 with FIDO2 keys kept in the safe", "it_ops", "2025-06-30", "done", "2025-06-13", resources="IT operations, 2 days", controls="8.2|5.29")]),
+    # R-019
+    R("Customer data deleted or exported by an engineer with standing admin", "AWS production environment", "SensorCloud service operation",
+      "An SRE with standing administrator rights deletes or exports customer data, by mistake or on purpose",
+      "Five engineers held standing AdministratorAccess in production", "platform_head", 2, 5, "modify", "8.2|8.15|5.18", 1, 4,
+      [A("Replace standing admin with just-in-time elevation through IAM Identity Center with approval", "sre_lead", "2026-01-31", "done", "2026-01-28", resources="SRE lead, 8 days", controls="8.2")]),
+    # R-020
+    R("Platform source code and secrets published by mistake", "SensorCloud platform source code", "SensorCloud software development",
+      "A repository made public or a personal fork exposes platform code with secrets in its history",
+      "Members could create public repositories; old commits contained database passwords", "cto", 3, 4, "modify", "8.4|8.12|8.28", 1, 3,
+      [A("Disable public repositories at enterprise level, enable secret push protection and rotate exposed secrets", "sw_lead", "2025-03-14", "done", "2025-03-14", resources="Two engineers, 3 days", controls="8.4|8.12")]),
+    # R-021
+    R("Remote code execution in the gateway's local web UI", "SG-400 gateway firmware", "Firmware development and release",
+      "A researcher or attacker finds a memory-corruption bug in the gateway's local web UI and takes over gateways on customer networks",
+      "Web UI written in C and never fuzzed; bundled BusyBox lags upstream releases", "hw_head", 3, 5, "modify", "8.8|8.25|8.28|8.29|5.21", 1, 5,
+      [A("Fuzz the web UI with AFL++ in CI for every release", "fw_lead", "2027-03-31", "in_progress", budget=12000, controls="8.29"),
+       A("Publish a vulnerability disclosure policy and security.txt (PSTI)", "fw_lead", "2025-04-30", "done", "2025-04-25", resources="Lead firmware engineer, 1 day", controls="8.8")]),
+    # R-022
+    R("Products withdrawn for PSTI Act non-compliance", "Product compliance technical files", "Hardware product development",
+      "Connectable products sold without PSTI statements of compliance face enforcement notices and withdrawal",
+      "Technical files did not record the default-password ban, reporting contact or support period", "hw_head", 2, 4, "modify", "5.31|5.36", 1, 3,
+      [A("Publish statements of compliance and support periods for every connectable product", "hw_head", "2025-04-29", "done", "2025-04-28", resources="Compliance engineer, 5 days", controls="5.31")]),
+    # R-023
+    R("Gateway exported to a sanctioned end user through a distributor", "Export control classification records", "Order to cash",
+      "A gateway with controlled cryptography reaches an embargoed end user through a distributor order",
+      "Distributor end-user declarations were not screened against sanctions lists", "cfo", 2, 5, "modify", "5.31|5.19", 1, 4,
+      [A("Screen every distributor order against OFSI and US consolidated lists in Salesforce before release", "sales_ops", "2025-10-31", "done", "2025-10-24", budget=5200, controls="5.31")],
+      accepted_by="isms_mgr"),  # PLANTED (F7): residual accepted by the ISMS manager, not by the risk owner (CFO).
+    # R-024
+    R("Calibration traceability lost with the calibration database", "Calibration certificates and records", "Calibration",
+      "Corruption of the calibration database loses traceability for sensors shipped to regulated customers",
+      "Calibration software ran on a single PC with a local Access database", "quality_head", 2, 4, "modify", "8.13|8.14", 1, 3,
+      [A("Move the calibration database to SQL Server with nightly backup and a monthly restore check", "it_ops", "2025-12-12", "done", "2025-12-10", budget=2500, controls="8.13")]),
+    # R-025
+    R("Reference accelerometers adjusted without authority", "Calibration reference standards", "Calibration",
+      "Unauthorised or accidental adjustment of reference standards invalidates months of calibrations",
+      "Lab door was held open during shift changes", "quality_head", 2, 3, "modify", "7.2|7.6", 1, 3,
+      [A("Fit a self-closing door and badge reader to the calibration lab", "facilities", "2025-07-18", "done", "2025-07-18", budget=3800, controls="7.2")]),
+    # R-026
+    R("River Don flood takes out the data room and SMT lines", "Sheffield HQ and factory", "Device manufacturing and test",
+      "A River Don flood, made more likely by heavier winter rainfall, floods the ground floor including the comms room and both SMT lines",
+      "Comms room and SMT lines were on the ground floor in flood zone 2", "ops_dir", 2, 5, "modify", "7.5|5.30|8.14|5.29", 2, 2,
+      [A("Relocate the comms room to the first floor and move file server workloads to the cloud", "it_ops", "2026-09-30", "done", "2026-09-25", budget=46000, controls="7.5|8.14"),
+       A("Add a flood scenario to the business continuity plan and exercise it yearly", "facilities", "2025-12-19", "done", "2025-12-03", resources="Facilities manager and CISO, 3 days", controls="5.29")]),
+    # R-027
+    R("Comms room overheats in a heatwave", "Sheffield data room", "IT service management",
+      "Summer heatwaves above 35 C exceed the comms room's cooling capacity and shut down switches and the file server",
+      "A single split air-conditioning unit and no temperature alerting", "ciso", 3, 3, "modify", "7.11|7.5|8.6", 1, 3,
+      [A("Install a second air-conditioning unit and temperature alerting to the on-call phone", "facilities", "2025-06-20", "done", "2025-06-20", budget=7200, controls="7.11")]),
+    # R-028
+    R("Power cut outlasts the data room UPS", "Data room UPS and generator", "IT service management",
+      "A grid outage longer than the UPS runtime stops on-site systems, the MES and badge access",
+      "Generator had not been load-tested since 2022", "ops_dir", 3, 3, "modify", "7.11|7.13", 2, 2,
+      [A("Six-monthly generator load tests under the maintenance contract", "facilities", "2025-04-15", "done", "2025-04-11", budget=1800, controls="7.13")]),
+    # R-029
+    R("Reflow oven fire destroys production capacity", "SMT production lines", "Device manufacturing and test",
+      "A fire starting in a reflow oven destroys both SMT lines and component stock",
+      "Ovens run unattended during breaks; replacement lead time is nine months", "ops_dir", 2, 5, "share", "7.5|5.29", 1, 4,
+      [A("Extend business interruption cover to a 12-month indemnity period and agree overflow assembly with the subcontractor", "cfo", "2025-11-28", "done", "2025-11-26", budget=14000, controls="5.29")]),
+    # R-030
+    R("CCTV footage viewed or shared without a lawful reason", "CCTV recordings", "Device manufacturing and test",
+      "Footage of staff is viewed or passed on outside the purposes in the CCTV policy",
+      "The recorder's admin password was shared across the facilities team", "ops_dir", 2, 2, "retain", "5.34|5.17", 2, 2),
+    # R-031
+    R("Intruder tailgates through goods-in to the engineering lab", "Sheffield HQ and factory", "Logistics and warehousing",
+      "An unauthorised person follows a delivery through goods-in and reaches the engineering lab",
+      "Goods-in roller shutter stays open during deliveries with no inner barrier", "ops_dir", 3, 2, "modify", "7.1|7.2|7.3", 2, 2,
+      [A("Install an interlocked pedestrian gate at goods-in and badge-only doors beyond the warehouse", "facilities", "2025-10-31", "done", "2025-10-30", budget=11500, controls="7.1|7.2")]),
+    # R-032
+    R("Prototypes photographed during customer lab tours", "Prototype devices", "Hardware product development",
+      "Visitors photograph unreleased prototypes during lab tours and share them",
+      "Lab tours run without a checklist for covering prototypes", "hw_head", 3, 2, "retain", "7.6|7.3", 3, 2),
+    # R-033
+    R("Calibration algorithms known to one person", "Key-person knowledge: calibration algorithms", "Calibration",
+      "The principal sensor scientist leaves or is absent long-term and nobody can maintain the drift-compensation algorithms",
+      "Algorithms documented only in one person's notebooks", "hw_head", 2, 4, "modify", "5.37", 2, 2,
+      [A("Document the algorithms in Confluence and pair a second engineer for six months", "scientist", "2027-01-29", "in_progress", resources="0.2 FTE of the principal sensor scientist for six months", controls="5.37")]),
+    # R-034
+    R("Database backups cannot be restored within the RTO", "SensorCloud database backups", "SensorCloud service operation",
+      "Backups fail silently and a database corruption cannot be recovered within the 4-hour RTO",
+      "Restores were tested only ad hoc before 2025", "platform_head", 3, 4, "modify", "8.13", 1, 4,
+      [A("Automate a quarterly restore test and record the time taken", "sre_lead", "2025-06-30", "done", "2025-06-27", resources="SRE, 4 days", controls="8.13")]),
+    # R-035
+    R("Backups deleted by an attacker before ransomware runs", "SensorCloud database backups", "SensorCloud service operation",
+      "An attacker with AWS admin rights deletes snapshots before encrypting production data",
+      "Backups were kept in the production account without object lock", "platform_head", 2, 5, "modify", "8.13|8.2", 1, 4,
+      [A("Copy backups to a separate vault account with AWS Backup Vault Lock in compliance mode", "sre_lead", "2025-09-12", "done", "2025-09-12", budget=4800, controls="8.13")]),
+    # R-036
+    R("Session tokens stolen from the mobile app", "SensorCloud mobile app", "SensorCloud software development",
+      "A malicious app on a rooted phone reads a duty engineer's refresh token and opens their SensorCloud session",
+      "Refresh token stored in shared preferences instead of the Keystore or Keychain", "cto", 2, 3, "modify", "8.26|8.28|8.29", 1, 3,
+      [A("Store tokens in Android Keystore and iOS Keychain and add OWASP MASVS checks to the release checklist", "sw_lead", "2026-05-29", "done", "2026-05-27", resources="Mobile developer, 6 days", controls="8.28")]),
+    # R-037
+    R("Customer site drawings reachable through ticket attachment links", "Support tickets and customer correspondence", "Customer onboarding and support",
+      "Attachments with customer site drawings are opened by anyone who obtains the link",
+      "Zendesk private attachments setting was disabled", "commercial_dir", 2, 3, "modify", "5.23|8.3", 1, 3,
+      [A("Enable private attachments and require sign-in to view them", "cs_head", "2025-02-28", "done", "2025-02-21", resources="Customer success lead, 1 day", controls="8.3")]),
+    # R-038
+    R("Pipeline exported by a departing salesperson", "Sales pipeline and CRM records", "Sales and marketing",
+      "A departing account executive exports the pipeline report before joining a competitor",
+      "Every sales user had the Export Reports permission", "commercial_dir", 3, 3, "modify", "5.15|5.18|8.12", 2, 2,
+      [A("Remove export permission from the standard sales profile; exports on request through sales operations", "sales_ops", "2025-08-15", "done", "2025-08-15", resources="Sales operations manager, 1 day", controls="5.15")]),
+    # R-039
+    R("Production records stranded if the MES vendor fails", "Tulip MES", "Device manufacturing and test",
+      "The MES vendor ends the service or fails, leaving traceability records inaccessible",
+      "No data export routine or exit plan for the MES", "ops_dir", 2, 4, "modify", "5.23|8.13", 1, 3,
+      [A("Export MES production records weekly to our own storage and agree an exit plan at renewal", "production_mgr", "2026-03-27", "done", "2026-03-20", resources="Process engineer, 4 days", controls="5.23")]),
+    # R-040
+    R("Malware spreads from the office network into the PLCs", "Factory OT network", "Device manufacturing and test",
+      "Malware spreads from an office laptop into the PLCs that control the reflow ovens",
+      "Office and line controllers shared one flat network until the segmentation project", "ops_dir", 3, 5, "modify", "8.22|8.20", 1, 4,
+      [A("Segment OT into its own VLANs behind the firewall with allow-listed flows only", "it_ops", "2025-12-05", "done", "2025-12-05", budget=14000, controls="8.22|8.20")]),
+    # R-041
+    R("Always-on vendor remote access to the SMT line", "SMT production lines", "Device manufacturing and test",
+      "The SMT machine vendor's remote support tool gives an outside party a standing path into the OT network",
+      "TeamViewer with unattended access installed on the SMT line PC", "ops_dir", 3, 4, "modify", "5.19|8.22|8.5", 1, 4,
+      [A("Replace unattended TeamViewer with on-request sessions through the OT jump host", "it_ops", "2026-01-16", "done", "2026-01-16", resources="IT operations, 3 days", controls="8.22|8.5")]),
+    # R-042
+    R("Test limits loosened to ship a late batch", "End-of-line test software", "Device manufacturing and test",
+      "Test limits are loosened to push a late batch out, shipping sensors outside specification",
+      "Limit files were editable by any line operator", "quality_head", 2, 4, "modify", "8.32|8.9|5.3", 1, 3,
+      [A("Put test limit files under version control with quality sign-off of every change", "production_mgr", "2025-09-05", "done", "2025-09-05", resources="Test engineer, 5 days", controls="8.32|5.3")]),
+    # R-043
+    R("Batch travellers lost before scanning", "Quality records (NCRs, CAPA and test results)", "Device manufacturing and test",
+      "Paper travellers are lost or water-damaged before they are scanned, leaving gaps in batch records",
+      "Travellers are scanned weekly rather than daily", "quality_head", 3, 2, "retain", "5.33", 3, 2),
+    # R-044
+    R("Managers see sickness and disciplinary notes of other teams", "Employee personnel files", "Recruitment and onboarding",
+      "Over-broad manager access in the HR system exposes sensitive notes to managers outside the reporting line",
+      "The manager role in BambooHR included access to all employee files", "people_head", 2, 4, "modify", "5.15|8.3|5.34", 1, 3,
+      [A("Restrict the manager role to direct reports and make sensitive fields HR-only", "hr_mgr", "2025-05-09", "done", "2025-05-09", resources="HR manager, 2 days", controls="8.3")]),
+    # R-045
+    R("Candidate CVs kept beyond the retention period", "Recruitment candidate records", "Recruitment and onboarding",
+      "Unsuccessful candidates' CVs are kept indefinitely, breaching UK GDPR storage limitation",
+      "The applicant tracking module has no automated purge", "people_head", 3, 3, "modify", "5.33|8.10|5.34", 2, 2,
+      [A("Configure the BambooHR automated candidate purge at 6 months and run a first clean-up", "hr_mgr", "2027-01-29", "in_progress", resources="HR manager, 3 days; BambooHR support case", controls="8.10")]),
+    # R-046
+    R("Board papers on an acquisition forwarded outside the board", "Board minutes and strategy papers", "Board governance",
+      "A board pack with acquisition plans is forwarded outside the board and leaks to the target",
+      "Board packs were emailed as unlabelled PDFs", "ceo", 2, 4, "modify", "5.12|5.13|8.12", 1, 3,
+      [A("Move board packs to a labelled, download-restricted SharePoint site", "cos", "2025-03-28", "done", "2025-03-27", resources="Chief of staff, 2 days", controls="5.13")]),
+    # R-047
+    R("Invention disclosed before the patent is filed", "Patent filings and invention disclosures", "Hardware product development",
+      "An unfiled invention is shown at a trade show or in a sales deck, destroying novelty",
+      "No pre-publication review of conference talks and marketing material", "hw_head", 2, 4, "modify", "5.32|5.12|6.6", 1, 3,
+      [A("Add an IP sign-off to the marketing approval workflow", "marketing", "2025-11-14", "done", "2025-11-13", resources="Marketing manager, 1 day", controls="5.32")]),
+    # R-048
+    R("Website defaced through an outdated plugin", "Company website", "Sales and marketing",
+      "An outdated WordPress plugin is exploited to deface the site or serve malware to visitors",
+      "Plugins were updated by hand by the web agency when someone remembered", "commercial_dir", 3, 2, "modify", "8.8|8.9", 2, 2,
+      [A("Move the site to managed WordPress hosting with automatic updates and a WAF", "marketing", "2025-07-11", "done", "2025-07-11", budget=1900, controls="8.8")]),
+    # R-049
+    R("Fake invoices sent to customers from a spoofed acme domain", "Microsoft 365 tenant", "Order to cash",
+      "Criminals spoof the company's email domain to send fake invoices with new bank details to customers",
+      "DMARC policy was p=none", "ciso", 3, 3, "modify", "5.14|8.21", 1, 3,
+      [A("Move DMARC to p=reject after aligning SendGrid and Salesforce senders", "it_ops", "2025-10-17", "done", "2025-10-17", resources="IT operations, 3 days", controls="5.14")]),
+    # R-050
+    R("Device log export bucket made public by a Terraform change", "AWS production environment", "SensorCloud service operation",
+      "A bucket holding device log exports becomes public through an infrastructure change",
+      "No organisation-level guardrail against public S3 access", "platform_head", 3, 4, "modify", "8.9|8.32|5.23", 1, 4,
+      [A("Enforce S3 Block Public Access at organisation level with AWS Config rules", "sre_lead", "2025-04-11", "done", "2025-04-11", resources="SRE, 2 days", controls="8.9")]),
+    # R-051
+    R("Known-vulnerable dependency exploited in SensorCloud", "SensorCloud web application", "SensorCloud software development",
+      "A published vulnerability in an npm or PyPI dependency is exploited before we patch it",
+      "Dependency updates were batched once a quarter", "cto", 3, 4, "modify", "8.8|8.28|8.25", 2, 3,
+      [A("Enable Dependabot with a 7-day fix target for critical advisories", "sw_lead", "2025-06-06", "done", "2025-06-06", resources="Engineering manager, 2 days", controls="8.8")]),
+    # R-052
+    R("Release builds poisoned through the CI pipeline", "CI/CD pipelines", "SensorCloud software development",
+      "A compromised third-party GitHub Action or runner injects code into release builds",
+      "Actions referenced by tag rather than commit SHA; self-hosted runners persist between jobs", "cto", 2, 5, "modify", "8.25|8.31|5.21|8.4", 1, 4,
+      [A("Pin all third-party actions to commit SHAs and move to ephemeral runners", None, "2027-01-15", "in_progress", resources="DevOps engineer, 10 days", controls="8.25|5.21")]),  # PLANTED (F6): no owner.
+    # R-053
+    R("Production telemetry copied into staging", "SensorCloud telemetry data", "SensorCloud software development",
+      "Developers copy production telemetry into staging to reproduce bugs, exposing customer data to a wider group",
+      "Staging had no realistic synthetic data", "cto", 2, 3, "modify", "8.33|8.31", 1, 3,
+      [A("Build a synthetic telemetry generator for staging and block production snapshots from non-production accounts", "sw_lead", "2026-04-24", "done", "2026-04-22", resources="Data engineer, 8 days", controls="8.33|8.31"),
+       # PLANTED (F4): the plan cites 8.11, which the SoA excludes as not applicable.
+       A("Mask customer identifiers when telemetry is copied to the analytics sandbox", "sw_lead", "2027-02-26", "planned", resources="Data engineer, 5 days", controls="8.11")]),
+    # R-054
+    R("Incident timelines unreliable because of clock drift", "Security logs (SIEM)", "Security incident management",
+      "Factory devices with drifting clocks make it impossible to reconstruct an incident timeline",
+      "Some OT devices are not pointed at the internal NTP server", "ciso", 2, 2, "retain", "8.17", 2, 2),
+    # R-055
+    R("Intrusion on the file server goes unnoticed", "Microsoft Sentinel SIEM", "Security incident management",
+      "An intruder on the on-premises file server goes undetected for weeks",
+      "On-premises Windows event logs were not forwarded to Sentinel", "ciso", 3, 4, "modify", "8.15|8.16", 2, 3,
+      [A("Deploy the Azure Monitor agent on on-premises servers and forward security events", "sec_eng", "2025-11-07", "done", "2025-11-05", budget=6000, controls="8.15|8.16")]),
+    # R-056
+    R("Unencrypted USB stick with production firmware lost", "Removable media for firmware loading", "Device manufacturing and test",
+      "A USB stick carrying production firmware and factory configuration is lost between buildings",
+      "Ordinary USB sticks were used to carry images to programming stations", "hw_head", 3, 2, "modify", "7.10|8.24", 2, 1,
+      [A("Issue registered hardware-encrypted USB drives and withdraw the rest", "it_ops", "2025-03-21", "done", "2025-03-20", budget=1400, controls="7.10")]),
+    # R-057  PLANTED (F4): treatment is modify but no Annex A control is linked.
+    R("Production records attributed to the wrong operator", "Shop-floor tablets", "Device manufacturing and test",
+      "Operators record work under a colleague's MES session left open on a shared tablet, so traceability records name the wrong person",
+      "Tablets stay logged in across shifts and each line shares one MES badge", "ops_dir", 4, 3, "modify", "", 2, 3,
+      [A("Configure MES auto-logout after 10 minutes idle and issue personal NFC badges", "production_mgr", "2027-01-29", "in_progress", budget=2400)]),
+    # R-058
+    R("Unapproved remote-access tools installed by local admins", "Staff laptops", "IT service management",
+      "Users with local admin rights install unapproved software, including remote-access tools",
+      "Engineering staff kept local admin rights for their toolchains", "ciso", 3, 3, "modify", "8.19|8.18|8.2", 2, 2,
+      [A("Remove local admin rights and provide logged, approved elevation on request", "it_ops", "2026-02-13", "done", "2026-02-13", budget=5400, controls="8.19|8.2")]),
+    # R-059
+    R("Design tools unavailable when the licence server fails", "Engineering licence server", "Hardware product development",
+      "The licence server fails and engineers cannot use simulation and design tools for several days",
+      "A single virtual machine with no documented rebuild procedure", "hw_head", 2, 2, "retain", "5.37|8.13", 2, 2),
+    # R-060
+    R("Customer security schedules breached unknowingly", "Customer contracts and order history", "Order to cash",
+      "We breach a utility's security schedule, such as 24-hour incident notice, because nobody outside sales knew the terms",
+      "Security obligations in customer contracts were not recorded anywhere central", "commercial_dir", 3, 3, "modify", "5.31|5.36", 1, 3,
+      [A("Record customer security obligations in Salesforce and route them to the ISMS manager at signature", "sales_ops", "2025-12-19", "done", "2025-12-18", resources="Sales operations manager, 4 days", controls="5.31")]),
+    # R-061
+    R("Payroll late because the payroll service is down on pay day", "Payroll data", "Payroll and benefits",
+      "The cloud payroll service is unavailable on pay day and the BACS file cannot be produced",
+      "No offline fallback for producing the monthly BACS file", "cfo", 2, 3, "retain", "5.29", 2, 3),
+    # R-062
+    R("Customer tenant taken over through a support MFA reset", "SensorCloud admin console", "Customer onboarding and support",
+      "A caller impersonating a utility's administrator persuades support to reset MFA and takes over the tenant",
+      "Support could reset a customer's MFA after an email confirmation only", "commercial_dir", 3, 4, "modify", "5.16|5.17|6.3", 1, 4,
+      [A("Require a call-back to the registered administrator and two-person approval for customer MFA resets", "cs_head", "2026-07-31", "done", "2026-07-29", resources="Customer success lead and SRE, 3 days", controls="5.17|5.16")]),
+    # R-063
+    R("Support staff browse customer telemetry without a ticket", "SensorCloud admin console", "SensorCloud service operation",
+      "A support engineer impersonates a customer and views telemetry without a business reason",
+      "Impersonation sessions were not tied to a ticket and their logs were not reviewed", "platform_head", 2, 3, "modify", "8.2|8.15|5.15", 1, 3,
+      [A("Require a ticket reference for impersonation sessions and review their log monthly", "sre_lead", "2026-05-15", "done", "2026-05-14", resources="SRE, 4 days", controls="8.15")]),
+    # R-064
+    R("Infrastructure secrets exposed through one compromised vault account", "1Password business vault", "IT service management",
+      "Compromise of one IT administrator's 1Password account exposes every shared infrastructure secret",
+      "A single shared vault readable by all of IT", "ciso", 2, 5, "modify", "5.17|8.2|8.5", 1, 4,
+      [A("Split vaults by function and require hardware keys for vault administrators", "it_ops", "2025-08-22", "done", "2025-08-22", resources="IT operations, 2 days", controls="5.17")]),
+    # R-065
+    R("EDR sensor disabled before ransomware deployment", "CrowdStrike Falcon", "Security incident management",
+      "An attacker disables the EDR sensor on a server before deploying ransomware",
+      "Sensor uninstall protection was not enabled on servers", "ciso", 2, 4, "modify", "8.7|8.16", 1, 3,
+      [A("Enable uninstall protection and alert on sensor tampering for every host group", "sec_eng", "2025-02-28", "done", "2025-02-26", resources="Security engineer, 1 day", controls="8.7")]),
+    # R-066  PLANTED (F6): to be modified (residual claimed 6), but no treatment action at all.
+    R("Guest Wi-Fi users reach printers and OT devices", "Wi-Fi network (Sheffield)", "IT service management",
+      "A visitor on guest Wi-Fi reaches internal printers and, through them, the OT network",
+      "Guest SSID shares a VLAN with the printers", "ciso", 3, 3, "modify", "8.20|8.22", 2, 3),
+    # R-067
+    R("Scanned HR documents leave on printer disks at lease end", "Multifunction printers", "IT service management",
+      "Scanned HR and finance documents remain on MFD hard disks returned to the leasing company",
+      "MFD disks were not wiped or destroyed at lease end", "ops_dir", 2, 3, "modify", "7.14|5.20", 1, 3,
+      [A("Add certified disk destruction to the print lease exit clause", "facilities", "2025-09-26", "done", "2025-09-26", resources="Facilities manager, 1 day", controls="5.20")]),
+    # R-068
+    R("Returned gateways resold with customer Wi-Fi credentials", "Customer returned devices (RMA)", "Customer onboarding and support",
+      "Returned gateways holding customer Wi-Fi credentials and site names are refurbished and resold without a wipe",
+      "The RMA process had no verified factory-reset step", "quality_head", 3, 3, "modify", "7.14|8.10", 1, 3,
+      [A("Add a verified factory reset with a record to the RMA procedure", "quality_head", "2025-10-10", "done", "2025-10-10", resources="Quality engineer, 2 days", controls="8.10")]),
+    # R-069
+    R("SaaS tools holding personal data adopted without review", "Supplier due diligence files", "Procurement and supplier management",
+      "A team buys a SaaS tool that holds personal data without any security or data protection review",
+      "Card purchases under GBP 1,000 bypassed procurement", "cfo", 3, 3, "modify", "5.19|5.23", 2, 2,
+      [A("Block SaaS subscriptions on company cards without a procurement ticket and review card statements monthly", "fin_ctrl", "2026-02-27", "done", "2026-02-26", resources="Financial controller, 2 days", controls="5.19|5.23")]),
+    # R-070
+    R("Source code and customer data pasted into public AI tools", "SensorCloud platform source code", "SensorCloud software development",
+      "Engineers paste proprietary code and customer data into public generative-AI tools that retain inputs",
+      "There was no approved AI tool and no guidance until 2026", "cto", 4, 3, "modify", "5.10|8.12|6.3", 2, 3,
+      [A("Roll out an enterprise AI assistant under the Microsoft agreement and publish AI acceptable-use guidance", "ciso", "2026-03-31", "done", "2026-03-30", budget=19000, controls="5.10|6.3")]),
+    # R-071
+    R("Shop-floor incidents not reported", "Shop-floor workforce", "Device manufacturing and test",
+      "A suspicious USB stick or a phishing message on a shop-floor kiosk is not reported, so the incident grows unnoticed",
+      "Shift workers have no mailbox and the awareness course is desktop-only", "ops_dir", 3, 3, "modify", "6.3|6.8", 2, 2,
+      [A("Deliver toolbox-talk awareness sessions on every shift and put QR reporting posters on the lines", "production_mgr", "2026-06-30", "done", "2026-06-26", resources="Shift supervisors, 30 minutes per shift", controls="6.3|6.8")]),
+    # R-072
+    R("Leavers keep access to apps outside single sign-on", "Okta identity platform", "Recruitment and onboarding",
+      "Leavers keep access to applications that are not provisioned from Okta",
+      "Salesforce, AWS and Sage Payroll accounts are removed by hand from a leaver ticket", "ciso", 3, 4, "modify", "5.18|5.16|6.5", 2, 3,
+      [A("Connect Salesforce and AWS to Okta SCIM provisioning", "it_ops", "2027-03-31", "planned", controls="5.16|5.18")]),  # PLANTED (F6): no budget and no resources.
+    # R-073
+    R("Demo laptop stolen while signed in to a real tenant", "Trade-show demo kit", "Sales and marketing",
+      "The trade-show demo laptop is stolen while signed in to a real customer tenant",
+      "Demos were run from a production customer tenant", "commercial_dir", 2, 3, "modify", "7.9|8.31", 1, 3,
+      [A("Create a dedicated demo tenant with synthetic data", "sales_ops", "2025-05-23", "done", "2025-05-22", resources="Sales operations and SRE, 2 days", controls="8.31")]),
+    # R-074
+    R("Company LinkedIn page hijacked", "Corporate social media accounts", "Sales and marketing",
+      "The company page is hijacked and used to post fake job adverts that harvest applicants' data",
+      "Page administrators were personal accounts, some of former staff", "commercial_dir", 2, 2, "retain", "5.18", 2, 2),
+    # R-075
+    R("Ledger and stock balances corrupted during the ERP upgrade", "SAP Business One ERP", "Financial reporting",
+      "Migration errors in the planned ERP upgrade corrupt stock and ledger balances",
+      "The upgrade test plan does not reconcile migrated balances", "cfo", 3, 3, "modify", "8.32|8.13", 1, 3,
+      [A("Add balance reconciliation sign-off and a rollback checkpoint to the upgrade plan", "fin_ctrl", None, "planned", budget=15000, controls="8.32")]),  # PLANTED (F6): no due date.
+    # R-076
+    R("Alarm SMS not delivered during a messaging provider outage", "SMS and email alerting service", "SensorCloud service operation",
+      "Alarm SMS to utility duty engineers are not delivered while the SMS provider has an outage",
+      "A single SMS provider", "platform_head", 2, 4, "modify", "5.30|8.14|5.22", 1, 4,
+      [A("Add a second SMS route with automatic failover", "sre_lead", "2026-08-28", "done", "2026-08-27", budget=3200, controls="8.14")]),
+    # R-077
+    R("Stolen provisioned gateways impersonate customer devices", "Finished goods stock", "Logistics and warehousing",
+      "Gateways stolen from the warehouse are used to send false telemetry into SensorCloud",
+      "Devices were provisioned with cloud credentials active before shipment", "ops_dir", 2, 3, "modify", "7.1|7.2|5.16", 1, 3,
+      [A("Activate device certificates only when the customer claims the device", "fw_lead", "2026-04-24", "done", "2026-04-23", resources="Firmware and platform engineers, 6 days", controls="5.16")]),
+    # R-078  PLANTED (F8): last assessed more than 12 months before the audit date.
+    R("Plant layouts of water works exposed on personal phones", "Customer site survey reports", "Customer onboarding and support",
+      "Survey photos and layouts of water treatment works are exposed from engineers' personal phones",
+      "Surveys were photographed with personal phones without device management", "commercial_dir", 3, 3, "modify", "8.1|7.9|6.7", 2, 2,
+      [A("Issue managed phones for survey work, enrolled in Intune", "it_ops", "2025-09-30", "done", "2025-09-26", budget=8600, controls="8.1")],
+      assessed="2025-07-14", accepted_on="2025-07-21"),
+    # R-079  PLANTED (F8): a high score (16) retained, which the method's acceptance threshold (6) does not allow.
+    R("VX production halted by a single-source MEMS die", "Electronic component stores", "Procurement and supplier management",
+      "The only supplier of the MEMS accelerometer die stops shipping and VX production halts",
+      "No second source qualified for the MEMS die", "quality_head", 4, 4, "retain", "", 4, 4),
+    # R-080  PLANTED (F7): residual score 8 is above the acceptance threshold and nobody accepted it.
+    R("Churned customers' telemetry kept after contract end", "SensorCloud telemetry data", "SensorCloud service operation",
+      "Telemetry of former customers is kept after contract end, breaching our DPA commitments",
+      "Tenant offboarding deletes accounts but not the time-series partitions", "cto", 3, 3, "modify", "8.10|5.33", 2, 4,
+      [A("Extend the offboarding job to drop time-series partitions and certify deletion to the customer", "sre_lead", "2027-01-29", "in_progress", resources="SRE, 5 days", controls="8.10")],
+      accepted_by=None),
+    # R-081
+    R("Card details taken by phone and misused", "Stripe billing integration", "Order to cash",
+      "Card numbers written down while taking phone payments are stolen and misused",
+      "Credit control keyed phone payments by hand", "cfo", 2, 3, "avoid", "", 1, 1,
+      [A("Stop taking card payments by phone and send Stripe payment links instead", "fin_ctrl", "2025-02-28", "done", "2025-02-14", resources="Credit controller, 1 day")]),
+    # R-082, R-083  PLANTED (F5): template risks with identical text and no asset or process.
+    R("Cyber attack", None, None,
+      "Hackers gain unauthorised access to company systems",
+      "Lack of adequate security controls", "ciso", 3, 4, "modify", "8.7|8.20", 2, 3,
+      [A("Review security controls", "ciso", "2027-03-31", "planned", resources="IT team")]),
+    R("Hacking of IT systems", None, None,
+      "Hackers gain unauthorised access to company systems",
+      "Lack of adequate security controls", "ciso", 3, 4, "modify", "8.7|8.20", 2, 3,
+      [A("Improve security controls", "ciso", "2027-03-31", "planned", resources="IT team")]),
+]
+
+
+def sheet_risks():
+    risks, actions = [], []
+    for n, risk in enumerate(RISKS, start=1):
+        ref = f"R-{n:03d}"
+        risk["ref"] = ref
+        if risk["assessed"]:
+            assessed = D(risk["assessed"])
+        elif rng.random() < 0.75:
+            assessed = rdate(D("2026-01-12"), D("2026-03-27"))  # the annual risk workshops
+        else:
+            assessed = rdate(D("2026-04-06"), D("2026-10-30"))  # reassessed after change or incident
+        if risk["accepted_by"] == "owner":
+            accepted_by = P[risk["owner"]]
+        else:  # PLANTED (F7): accepted by someone else, or not accepted at all
+            accepted_by = P[risk["accepted_by"]] if risk["accepted_by"] else None
+        if accepted_by:
+            accepted_on = D(risk["accepted_on"]) if risk["accepted_on"] else workday(assessed + timedelta(days=rng.randint(2, 12)))
+        else:
+            accepted_on = None
+        risks.append({
+            "ref": ref, "title": risk["title"], "asset": risk["asset"], "process": risk["process"],
+            "threat": risk["threat"], "vulnerability": risk["vulnerability"], "owner": P[risk["owner"]],
+            "likelihood": risk["likelihood"], "impact": risk["impact"], "inherent_score": None,
+            "treatment": risk["treatment"], "controls": id_list(risk["controls"]),
+            "residual_likelihood": risk["residual_likelihood"], "residual_impact": risk["residual_impact"],
+            "residual_score": None, "last_assessed_on": assessed, "accepted_by": accepted_by, "accepted_on": accepted_on,
+        })
+        for action in risk["actions"]:
+            actions.append({
+                "ref": f"RTP-{len(actions) + 1:03d}", "risk": ref, "action": action["action"],
+                "owner": P[action["owner"]] if action["owner"] else None,
+                "due_on": D(action["due_on"]) if action["due_on"] else None,
+                "budget": action["budget"], "resources": action["resources"], "status": action["status"],
+                "completed_on": D(action["completed_on"]) if action["completed_on"] else None,
+                "controls": id_list(action["controls"]),
+            })
+    return risks, actions
+
+
+RISK_ROWS, ACTION_ROWS = sheet_risks()
+CONTROLS_BY_RISK = {r["ref"]: [c for c in r["controls"].split("|") if c] for r in RISK_ROWS}
+
+
+# --------------------------------------------------------------------------------------------
+# Statement of Applicability (6.1.3 d)
+# --------------------------------------------------------------------------------------------
+
+CONTROL_IDS = ([f"5.{n}" for n in range(1, 38)] + [f"6.{n}" for n in range(1, 9)]
+               + [f"7.{n}" for n in range(1, 15)] + [f"8.{n}" for n in range(1, 35)])
+
+# control: (owner key, evidence frequency, reasons other than risk, status, implementation notes, evidence noun)
+SOA = {
+    "5.1": ("isms_mgr", "annual", "contractual|business", "implemented", "Information security policy POL-001 approved by the CEO; topic-specific policies POL-002 to POL-010 reviewed yearly under PRO-010.", "policy set review and approval record"),
+    "5.2": ("isms_mgr", "annual", "business", "implemented", "Roles in the ISMS roles register and the RACI of the ISMS manual DOC-001; appointment letters signed.", "ISMS roles and responsibilities sign-off"),
+    "5.3": ("cfo", "annual", "legal", "implemented", "Dual control of payments and supplier bank changes in SAP; second reviewer required for production deploys in GitHub.", "segregation of duties conflict check"),
+    "5.4": ("people_head", "annual", "business", "implemented", "Managers' course; policy acknowledgement in BambooHR at onboarding and every year.", "managers' policy acknowledgement report"),
+    "5.5": ("dpo", "annual", "legal", "implemented", "Contacts for ICO, NCSC, Action Fraud, South Yorkshire Police and ECJU in the PRO-001 annex.", "authority contact list review"),
+    "5.6": ("ciso", "annual", "business", "implemented", "Members of CiSP, the Yorkshire and Humber Cyber Resilience Centre and the IoT Security Foundation.", "special interest group membership record"),
+    # PLANTED (F3): 5.7 is applicable but has no inclusion reason, no justification and no implementation status.
+    "5.7": ("sec_eng", "quarterly", "", "", "CrowdStrike intelligence feed and NCSC alerts triaged in the security queue.", "threat intelligence digest"),
+    "5.8": ("cto", "annual", "business", "implemented", "Security checklist at stage gates G2 and G4 of the product development process.", "project security gate checklist sample"),
+    "5.9": ("isms_mgr", "semiannual", "contractual", "implemented", "Asset register kept in isms; owners confirm it twice a year; Intune and Falcon inventories reconciled.", "asset register reconciliation"),
+    "5.10": ("people_head", "annual", "business", "implemented", "Acceptable use policy POL-003, acknowledged at onboarding and yearly; AI guidance added 2026.", "acceptable use acknowledgement report"),
+    "5.11": ("hr_mgr", "quarterly", "business", "implemented", "Leaver checklist in BambooHR; IT collects laptop, phone and badge on the last day.", "leaver asset return checklist sample"),
+    "5.12": ("dpo", "annual", "contractual", "implemented", "Four levels (public, internal, confidential, restricted) per POL-008.", "classification scheme review"),
+    "5.13": ("dpo", "annual", "business", "partial", "Microsoft 365 sensitivity labels applied by default; classification in drawing title blocks being rolled out.", "labelling spot check"),
+    "5.14": ("ciso", "annual", "contractual", "implemented", "Customer data exchanged only through the SensorCloud API, SFTP or expiring SharePoint links; DMARC p=reject.", "external sharing audit"),
+    "5.15": ("ciso", "annual", "contractual", "implemented", "Access control policy POL-002; role-based groups in Okta; least privilege.", "access control policy compliance review"),
+    "5.16": ("it_ops", "quarterly", "business", "implemented", "Okta is the identity source, fed from BambooHR; unique IDs; service accounts registered.", "joiner-mover-leaver reconciliation"),
+    "5.17": ("it_ops", "annual", "business", "implemented", "1Password for shared secrets; FIDO2 keys for administrators; API tokens expire after 90 days.", "authentication configuration export"),
+    "5.18": ("ciso", "quarterly", "contractual", "implemented", "Access reviews per PRO-003 at the frequency set for each system; leavers removed on the last day.", "access review"),
+    "5.19": ("supply_mgr", "annual", "contractual", "implemented", "Supplier security policy POL-004; suppliers tiered; due diligence before onboarding.", "supplier register review"),
+    "5.20": ("dpo", "annual", "legal", "implemented", "Security and data processing schedule in our standard terms; right to audit for critical suppliers.", "supplier contract clause check"),
+    "5.21": ("hw_head", "annual", "contractual", "implemented", "Components from franchised distributors; SBOM for every firmware release; broker lots X-rayed.", "firmware SBOM and component provenance review"),
+    "5.22": ("supply_mgr", "quarterly", "contractual", "implemented", "Assessments per tier; quarterly service reviews with AWS and the PCB assembler.", "supplier service review pack"),
+    "5.23": ("cto", "annual", "contractual", "implemented", "Cloud service register; exit plans for AWS, Microsoft 365 and the MES; shared-responsibility matrix.", "cloud service register and shared-responsibility review"),
+    "5.24": ("ciso", "annual", "legal|contractual", "implemented", "Incident management procedure PRO-001; on-call rota; incident roles.", "incident procedure review and on-call rota"),
+    "5.25": ("sec_eng", "quarterly", "business", "implemented", "Triage in the security queue in Jira; severity matrix in PRO-001.", "event triage log summary"),
+    "5.26": ("sec_eng", "annual", "contractual", "implemented", "Playbooks for ransomware, lost device and data breach; yearly tabletop.", "incident response tabletop report"),
+    "5.27": ("isms_mgr", "quarterly", "business", "implemented", "Post-incident reviews for medium and above; lessons tracked to closure.", "post-incident review summary"),
+    "5.28": ("sec_eng", "annual", "legal", "implemented", "Forensic triage kit, chain-of-custody form, CrowdStrike remote response.", "chain-of-custody drill record"),
+    "5.29": ("ciso", "annual", "contractual", "implemented", "Security requirements kept in BCP scenarios; break-glass accounts.", "continuity exercise security review"),
+    "5.30": ("platform_head", "semiannual", "contractual", "implemented", "Multi-AZ with warm standby in eu-west-1; RTO 4 h, RPO 15 min; DR test twice a year.", "disaster recovery test report"),
+    "5.31": ("dpo", "annual", "legal|contractual", "implemented", "Legal register (UK GDPR, PSTI Act, export control, Computer Misuse Act) reviewed yearly.", "legal and regulatory register review"),
+    "5.32": ("dpo", "annual", "legal", "implemented", "Software licence register; open-source licence scanning in CI.", "licence compliance report"),
+    "5.33": ("dpo", "annual", "legal|contractual", "implemented", "Retention schedule; SharePoint retention labels.", "records retention review"),
+    "5.34": ("dpo", "annual", "legal", "implemented", "ROPA, DPIAs for SensorCloud and HR systems, DPO appointed.", "ROPA and DPIA review"),
+    "5.35": ("isms_mgr", "annual", "business", "implemented", "Internal audit programme; yearly CREST penetration test; certification audits.", "independent review report"),
+    "5.36": ("isms_mgr", "semiannual", "business", "implemented", "Compliance checks by control owners; Intune compliance dashboards.", "policy compliance check"),
+    "5.37": ("it_ops", "annual", "business", "implemented", "Runbooks in Confluence for platform and IT operations, reviewed yearly.", "runbook review"),
+    "6.1": ("hr_mgr", "quarterly", "legal|contractual", "implemented", "Right-to-work and references for all; BPSS-level checks for platform administrators.", "screening completion report"),
+    "6.2": ("hr_mgr", "annual", "legal", "implemented", "Contracts include confidentiality and security responsibilities.", "employment contract template review"),
+    "6.3": ("people_head", "quarterly", "contractual", "implemented", "Yearly awareness course; phishing simulations; role-based training; shop-floor toolbox talks.", "training completion report"),
+    "6.4": ("hr_mgr", "annual", "legal", "implemented", "Disciplinary policy covers breaches of security policy.", "disciplinary policy review"),
+    "6.5": ("hr_mgr", "annual", "legal|contractual", "implemented", "Exit interview reminds leavers of continuing confidentiality duties.", "leaver confidentiality reminder sample"),
+    "6.6": ("dpo", "annual", "legal|contractual", "implemented", "Mutual NDA template; NDA register for partners and visitors to the lab.", "NDA register review"),
+    "6.7": ("it_ops", "annual", "business", "implemented", "Remote working rules in POL-003; access through Okta and Intune device compliance.", "remote working compliance report"),
+    "6.8": ("isms_mgr", "quarterly", "contractual", "implemented", "Report button in Outlook; security@ mailbox; QR posters on the shop floor.", "event reporting statistics"),
+    "7.1": ("facilities", "annual", "business", "implemented", "Fenced site, staffed reception, interlocked gate at goods-in.", "perimeter inspection"),
+    "7.2": ("facilities", "quarterly", "business", "implemented", "Badge access; visitor log; quarterly review of badge rights.", "badge access review"),
+    "7.3": ("facilities", "annual", "business", "implemented", "Engineering lab, comms room and calibration lab locked and badge-controlled.", "secure area inspection"),
+    "7.5": ("facilities", "annual", "contractual", "implemented", "Comms room on the first floor; fire suppression; flood warnings; BCP flood scenario.", "environmental protection inspection"),
+    "7.6": ("facilities", "annual", "business", "implemented", "Comms room and calibration lab: escorted access, no photography.", "secure area access log review"),
+    "7.7": ("isms_mgr", "semiannual", "business", "implemented", "Clear desk walk-rounds twice a year; screen lock by Intune policy.", "clear desk walk-round"),
+    "7.8": ("it_ops", "annual", "business", "implemented", "Comms cabinets locked; line PCs in enclosures.", "equipment siting check"),
+    "7.9": ("it_ops", "annual", "business", "implemented", "Laptops encrypted; trade-show kit register; managed phones.", "off-premises equipment register"),
+    "7.10": ("it_ops", "annual", "business", "implemented", "USB storage blocked except registered encrypted drives at programming stations.", "removable media control report"),
+    "7.11": ("facilities", "semiannual", "business", "implemented", "UPS and generator tested twice a year; two cooling units with alerting.", "UPS and generator test record"),
+    "7.12": ("facilities", "annual", "business", "implemented", "Cabling in trunking; patch panels in locked cabinets.", "cabling inspection"),
+    "7.13": ("facilities", "annual", "business", "implemented", "Maintenance contracts for UPS, HVAC, SMT lines and test chambers.", "maintenance log review"),
+    # PLANTED (F17): applicable and 'implemented', but no evidence has ever been collected.
+    "7.14": ("it_ops", "annual", "legal", "implemented", "Certified WEEE disposal with certificates of destruction; MFD disks destroyed at lease end.", "certificate of destruction"),
+    "8.1": ("it_ops", "monthly", "contractual", "implemented", "Intune compliance, BitLocker and FileVault, CrowdStrike on every endpoint.", "endpoint compliance report"),
+    "8.2": ("ciso", "quarterly", "contractual", "implemented", "Just-in-time admin in AWS and Entra ID; break-glass accounts sealed.", "privileged access review"),
+    "8.3": ("cto", "annual", "contractual", "implemented", "Tenant isolation in SensorCloud; SharePoint permission reviews.", "tenant isolation test result"),
+    "8.4": ("cto", "quarterly", "business", "implemented", "GitHub teams, branch protection and signed commits for firmware.", "GitHub access and branch protection export"),
+    "8.5": ("it_ops", "quarterly", "contractual", "implemented", "MFA enforced in Okta; phishing-resistant MFA for administrators and finance.", "MFA coverage report"),
+    "8.6": ("sre_lead", "monthly", "contractual", "implemented", "Auto-scaling; capacity dashboards reviewed monthly.", "capacity review"),
+    "8.7": ("sec_eng", "monthly", "contractual", "implemented", "CrowdStrike on endpoints and servers with uninstall protection; device control on line PCs.", "EDR coverage and detection report"),
+    "8.8": ("sec_eng", "monthly", "contractual", "implemented", "Weekly scans; patch targets by severity; Dependabot; yearly penetration test.", "vulnerability scan summary"),
+    "8.9": ("platform_head", "quarterly", "business", "implemented", "Terraform; CIS baselines; drift detection; secure configuration baseline STD-002.", "configuration drift report"),
+    "8.10": ("dpo", "semiannual", "legal|contractual", "implemented", "Retention schedule and deletion records; customer data deleted on contract end.", "deletion run log review"),
+    "8.12": ("ciso", "quarterly", "contractual", "partial", "Purview DLP for Microsoft 365 (policy tips being rolled out); GitHub secret push protection.", "DLP alert review"),
+    "8.13": ("sre_lead", "quarterly", "contractual", "implemented", "AWS Backup with vault lock; offsite backups of the file server; quarterly restore tests.", "backup restore test"),
+    "8.14": ("platform_head", "semiannual", "contractual", "implemented", "Multi-AZ and standby region; dual SMS routes; leased line with 4G backup.", "failover test"),
+    # PLANTED (F17): committed quarterly evidence, last collected in April 2026.
+    "8.15": ("sec_eng", "quarterly", "contractual", "implemented", "Logging standard STD-001; cloud, identity, endpoint and server logs in Sentinel for 13 months.", "log review report"),
+    "8.16": ("sec_eng", "monthly", "contractual", "implemented", "Sentinel analytics rules; alerts to the on-call phone around the clock.", "SIEM alert metrics"),
+    "8.17": ("sre_lead", "annual", "business", "implemented", "AWS Time Sync; factory NTP server for OT devices.", "time synchronisation check"),
+    "8.18": ("it_ops", "annual", "business", "implemented", "Admin tools only on privileged access workstations; elevation on request, logged.", "privileged utility allow-list review"),
+    "8.19": ("it_ops", "quarterly", "business", "implemented", "Software from Company Portal only; no local admin.", "software installation report"),
+    "8.20": ("it_ops", "quarterly", "contractual", "implemented", "Fortinet firewalls, IDS, Shield Advanced in front of the MQTT endpoint.", "firewall rule review"),
+    "8.21": ("it_ops", "annual", "contractual", "implemented", "Leased line SLA; Cloudflare; DMARC, SPF and DKIM.", "network services review"),
+    "8.22": ("it_ops", "annual", "business", "implemented", "OT VLANs separated from the office; separate AWS accounts per environment.", "network segregation test"),
+    "8.24": ("cto", "annual", "legal|contractual", "implemented", "Cryptography policy POL-006: TLS 1.2+, KMS, device keys in secure elements, signing keys in the HSM.", "cryptographic key inventory review"),
+    "8.25": ("cto", "annual", "contractual", "implemented", "Secure development policy POL-007.", "SDLC compliance review"),
+    "8.26": ("sw_lead", "annual", "contractual", "implemented", "Security requirements checklist in every epic template.", "security requirements checklist sample"),
+    "8.27": ("cto", "annual", "business", "implemented", "Architecture principles; threat models for new services.", "architecture review record"),
+    "8.28": ("sw_lead", "quarterly", "business", "implemented", "SAST (Semgrep) in CI; mandatory code review; MISRA checks for firmware.", "SAST findings report"),
+    "8.29": ("sw_lead", "semiannual", "contractual", "partial", "DAST on every release; yearly penetration test; gateway fuzzing being introduced.", "security test report"),
+    "8.31": ("platform_head", "annual", "business", "implemented", "Separate AWS accounts for development, staging and production; demo tenant.", "environment separation review"),
+    "8.32": ("platform_head", "quarterly", "contractual", "implemented", "Change management procedure PRO-006; pull requests and change records.", "change record sample"),
+    "8.33": ("sw_lead", "annual", "legal", "implemented", "Synthetic telemetry in staging; production snapshots blocked outside production.", "test data check"),
+    "8.34": ("ciso", "annual", "business", "implemented", "Rules of engagement for penetration tests; read-only accounts for auditors.", "audit testing authorisation"),
+}
+
+EXCLUDED = {
+    "8.11": ("cto", "Not applicable: production customer data is never copied to development, test or analytics environments "
+                    "(8.33 enforces synthetic test data, 8.31 blocks production snapshots elsewhere) and staff access to "
+                    "telemetry is role-restricted (8.3); no process needs masked copies. Reassessed at each SoA review, "
+                    "last on 2026-09-14."),
+    "8.30": ("cto", "Not applicable: all software and firmware is developed by employees and individually engaged "
+                    "contractors working inside our own SDLC (8.25) and repositories; no development is outsourced to "
+                    "a third party. Reassess before any outsourcing contract is signed."),
+    # PLANTED (F2): excluded with no justification (and the site does have CCTV).
+    "7.4": ("facilities", ""),
+    # PLANTED (F2): excluded with no justification.
+    "8.23": ("it_ops", ""),
+}
+
+CONTRACT_TEXT = "required by the security schedules of our utility framework agreements"
+LEGAL_TEXT = {
+    "5.3": "Companies Act duties over financial controls", "5.5": "UK GDPR breach reporting to the ICO",
+    "5.20": "UK GDPR Art. 28 processor contracts", "5.24": "UK GDPR Art. 33", "5.28": "evidential standards for prosecution",
+    "5.31": "UK GDPR, PSTI Act 2022 and export control law", "5.32": "Copyright, Designs and Patents Act and licence terms",
+    "5.33": "HMRC and Companies Act record-keeping", "5.34": "UK GDPR and the Data Protection Act 2018",
+    "6.1": "Immigration, Asylum and Nationality Act right-to-work checks", "6.2": "Employment Rights Act written terms",
+    "6.4": "ACAS code of practice", "6.5": "contractual confidentiality after employment", "6.6": "trade secrets regulations",
+    "7.14": "WEEE regulations and UK GDPR", "8.10": "UK GDPR storage limitation", "8.24": "export control of cryptography",
+    "8.33": "UK GDPR purpose limitation",
+}
+BUSINESS_TEXT = "management decision to meet ISO/IEC 27001 and customer expectations"
+
+
+def sheet_soa():
+    risks_by_control: dict[str, list[str]] = {}
+    for ref, controls in CONTROLS_BY_RISK.items():
+        for control in controls:
+            risks_by_control.setdefault(control, []).append(ref)
+    rows = []
+    for control in CONTROL_IDS:
+        if control in EXCLUDED:
+            owner, why = EXCLUDED[control]
+            rows.append({"control": control, "applicable": False, "inclusion_reasons": "", "justification": why,
+                         "implementation_status": "", "owner": P[owner], "evidence_frequency": "",
+                         "implementation_notes": ""})
+            continue
+        owner, frequency, reasons, status, notes, _noun = SOA[control]
+        linked = risks_by_control.get(control, [])
+        if control == "5.7":  # PLANTED (F3)
+            rows.append({"control": control, "applicable": True, "inclusion_reasons": "", "justification": "",
+                         "implementation_status": "", "owner": P[owner], "evidence_frequency": frequency,
+                         "implementation_notes": notes})
+            continue
+        tokens = (["risk"] if linked else []) + [t for t in reasons.split("|") if t]
+        parts = []
+        if linked:
+            shown = linked[:5]
+            more = f" and {len(linked) - 5} more" if len(linked) > 5 else ""
+            parts.append("Treats " + ", ".join(shown) + more)
+        if "legal" in tokens:
+            parts.append("legal: " + LEGAL_TEXT.get(control, "legal register entry"))
+        if "contractual" in tokens:
+            parts.append("contractual: " + CONTRACT_TEXT)
+        if "business" in tokens:
+            parts.append("business: " + BUSINESS_TEXT)
+        justification = "; ".join(parts)
+        justification = justification[0].upper() + justification[1:] + "."
+        rows.append({"control": control, "applicable": True, "inclusion_reasons": "|".join(tokens),
+                     "justification": justification, "implementation_status": status, "owner": P[owner],
+                     "evidence_frequency": frequency, "implementation_notes": notes})
+    return rows
+
+
+def sheet_soa_versions():
+    return [
+        {"version": "1.0", "approved_by": P["ceo"], "approved_on": D("2025-02-10"), "change_summary": "First SoA after the initial risk assessment."},
+        {"version": "1.1", "approved_by": P["ceo"], "approved_on": D("2025-10-20"), "change_summary": "Manchester studio added to scope; 7.9 and 6.7 notes updated; evidence frequencies set for every applicable control."},
+        {"version": "2.0", "approved_by": P["ceo"], "approved_on": D("2026-03-23"), "change_summary": "Annual risk assessment 2026; warehouse in scope; 8.29 set to partial pending gateway fuzzing."},
+        {"version": "2.1", "approved_by": P["ceo"], "approved_on": D("2026-09-14"), "change_summary": "Exclusion of 8.11 reconfirmed; 5.13 labelling roll-out status updated."},
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Objectives and measurements (6.2, 9.1)
+# --------------------------------------------------------------------------------------------
+
+# ref, statement, metric, target, higher is better, unit, frequency, owner, due, strategic goal,
+# (first measured, start value), note ideas
+OBJECTIVES = [
+    ("OBJ-01", "Patch critical vulnerabilities on internet-facing systems quickly",
+     "Median days from publication to fix of critical CVEs on internet-facing systems", 7, False, "days", "monthly",
+     "platform_head", "2026-12-31", "Win utility customers who audit our security", ("2025-01-31", 19.0)),
+    ("OBJ-02", "Make staff hard to phish",
+     "Click rate in the monthly phishing simulation", 5, False, "%", "monthly",
+     "ciso", "2026-12-31", "Protect customers and cash from fraud", ("2025-02-28", 14.0)),
+    ("OBJ-03", "Keep everyone's security awareness training current",
+     "Share of current staff with an in-date Security awareness essentials completion", 98, True, "%", "quarterly",
+     "people_head", "2026-12-31", "Certification to ISO/IEC 27001 by 2027", ("2025-03-31", 81.0)),
+    ("OBJ-04", "Keep SensorCloud alarms available when customers need them",
+     "Monthly availability of alarm delivery (SMS, email, push)", 99.9, True, "%", "monthly",
+     "platform_head", "2027-03-31", "Grow SensorCloud subscriptions to 40% of revenue", ("2025-01-31", 99.71)),
+    ("OBJ-05", "Review access on schedule",
+     "Share of access reviews completed within the frequency set for each system", 100, True, "%", "quarterly",
+     "ciso", "2026-12-31", "Certification to ISO/IEC 27001 by 2027", ("2025-03-31", 73.0)),
+    ("OBJ-06", "Close serious penetration test findings quickly",
+     "Share of critical and high penetration test findings closed within 30 days", 95, True, "%", "quarterly",
+     "cto", "2027-06-30", "Win utility customers who audit our security", ("2025-06-30", 62.0)),
+    ("OBJ-07", "Assess high-risk suppliers on time",
+     "Share of critical and high tier suppliers assessed within their review frequency", 100, True, "%", "quarterly",
+     "quality_head", "2026-12-31", "Protect production from supply chain disruption", ("2025-03-31", 55.0)),
+    ("OBJ-08", "Restore quickly from backup",
+     "Time to restore the SensorCloud primary database in the quarterly restore test", 4, False, "hours", "quarterly",
+     "platform_head", "2026-12-31", "Grow SensorCloud subscriptions to 40% of revenue", ("2025-06-30", 6.5)),
+    # PLANTED (F9): not measurable: no metric, no target, no unit, no frequency, no measurements.
+    ("OBJ-09", "Improve the security culture on the factory floor",
+     "", None, True, "", "", "ops_dir", "2026-12-31", "Operational excellence", None),
+    # PLANTED (F9): monthly objective, but nothing measured after April 2026.
+    ("OBJ-10", "Ship only signed firmware",
+     "Share of devices shipped in the month running signed firmware verified at end-of-line test", 100, True, "%", "monthly",
+     "hw_head", "2026-12-31", "Win utility customers who audit our security", ("2025-07-31", 92.0)),
+]
+
+
+def sheet_objectives():
+    objectives, measurements = [], []
+    for ref, statement, metric, target, hib, unit, freq, owner, due, goal, series in OBJECTIVES:
+        objectives.append({"ref": ref, "statement": statement, "metric": metric, "target": target,
+                           "higher_is_better": hib, "unit": unit, "measurement_frequency": freq,
+                           "owner": P[owner], "due_on": D(due), "strategic_goal": goal})
+        if series is None:
+            continue
+        first, value = D(series[0]), series[1]
+        step = 1 if freq == "monthly" else 3
+        day = first
+        last = D("2026-04-30") if ref == "OBJ-10" else D("2026-10-31")
+        points = []
+        while day <= last:
+            points.append(day)
+            following = add_months(date(day.year, day.month, 1), step)
+            day = month_end(following.year, following.month)
+        n = len(points)
+        for i, day in enumerate(points):
+            progress = i / max(1, n - 1)
+            ideal = value + (target - value) * min(1.0, progress * 1.15)
+            noise = (rng.random() - 0.5) * abs(target - value) * 0.18
+            measured = ideal + noise
+            if unit == "%":
+                measured = min(100.0, measured)
+            if ref == "OBJ-04":
+                measured = min(100.0, round(99.7 + 0.25 * progress + (rng.random() - 0.5) * 0.12, 2))
+            elif ref == "OBJ-07":
+                measured = min(measured, 95.2)  # 20 of 21: Don Valley PCB Assembly never assessed, see Suppliers
+            elif ref == "OBJ-05" and day >= D("2026-06-30"):
+                measured = 93.3  # 14 of 15: the SAP Business One review due in June was missed, see Access reviews
+            measured = round(measured, 1) if ref != "OBJ-04" else measured
+            note = ""
+            if ref == "OBJ-01" and day == D("2026-04-30"):
+                measured, note = round(measured + 6, 1), "Spike from the BusyBox advisory affecting the gateway image (INC-2026-005)"
+            if ref == "OBJ-02" and day == D("2026-06-30"):
+                note = "June lure imitated the Microsoft 365 sign-in page"
+            if ref == "OBJ-04" and day == D("2025-02-28"):
+                measured, note = 99.42, "Broker certificate expiry, INC-2025-003"
+            if ref == "OBJ-05" and day == D("2025-03-31"):
+                note = "First cycle: four systems reviewed after the target week"
+            if ref == "OBJ-05" and day == D("2026-06-30"):
+                note = "SAP Business One review due in June not done"
+            if ref == "OBJ-05" and day == D("2026-09-30"):
+                note = "SAP Business One still not reviewed since March"
+            if ref == "OBJ-07" and measured == 95.2:
+                note = "Don Valley PCB Assembly (high tier) still awaiting its first assessment"
+            if ref == "OBJ-08" and day == D("2026-06-30"):
+                note = "First test restoring into the eu-west-1 standby"
+            measurements.append({"objective": ref, "measured_on": day, "value": measured, "note": note})
+    return objectives, measurements
+
+
+# --------------------------------------------------------------------------------------------
+# Documents and versions (5.2, 7.5)
+# --------------------------------------------------------------------------------------------
+
+# ref, title, kind, owner, interval, clauses, controls, versions [(version, author, approver, approved, effective, summary)]
+DOCUMENTS = [
+    ("POL-001", "Information security policy", "policy", "ciso", 12, "5.1|5.2", "5.1|5.4", [
+        ("1.0", "old_isms_mgr", "ceo", "2025-01-13", "2025-01-20", "First issue for the ISMS project."),
+        ("1.1", "isms_mgr", "ceo", "2025-10-06", "2025-10-13", "Scope extended to the Manchester studio."),
+        ("2.0", "isms_mgr", "ceo", "2026-03-16", "2026-03-23", "Annual review; objectives framework and climate change (Amd 1:2024) added."),
+    ]),
+    ("DOC-001", "ISMS manual: context, interested parties, scope and roles", "plan", "isms_mgr", 12, "4.1|4.2|4.3|4.4|5.3", "5.2", [
+        ("1.0", "old_isms_mgr", "ciso", "2025-01-13", "2025-01-20", "First issue."),
+        ("1.1", "isms_mgr", "ciso", "2025-10-06", "2025-10-13", "Scope 1.1; RACI updated for the new ISMS manager."),
+        ("2.0", "isms_mgr", "ceo", "2026-03-16", "2026-03-23", "Scope 2.0 (warehouse, mobile app); climate change determination recorded."),
+    ]),
+    ("MET-001", "Risk assessment and treatment method", "method", "isms_mgr", 12, "6.1.1|6.1.2|6.1.3|8.2|8.3", "", [
+        ("1.0", "old_isms_mgr", "ciso", "2025-01-20", "2025-01-27", "First issue: 5x5 matrix, acceptance at 6."),
+        ("2.0", "isms_mgr", "ceo", "2025-11-24", "2025-12-01", "High threshold set at 15 with board reporting; 12-month reassessment made explicit."),
+    ]),
+    ("REC-001", "Statement of Applicability", "record", "ciso", 12, "6.1.3", "", [
+        ("1.0", "old_isms_mgr", "ceo", "2025-02-10", "2025-02-10", "First SoA."),
+        ("1.1", "isms_mgr", "ceo", "2025-10-20", "2025-10-20", "Evidence frequencies for every applicable control."),
+        ("2.0", "isms_mgr", "ceo", "2026-03-23", "2026-03-23", "Annual risk assessment 2026."),
+        ("2.1", "isms_mgr", "ceo", "2026-09-14", "2026-09-14", "Exclusions reconfirmed; labelling status."),
+    ]),
+    ("PLN-001", "Risk treatment plan", "plan", "isms_mgr", 6, "6.1.3|8.3", "", [
+        ("1.0", "isms_mgr", "ciso", "2025-04-14", "2025-04-14", "First plan approved by the risk owners."),
+        ("2.0", "isms_mgr", "ciso", "2025-10-20", "2025-10-20", "Half-yearly update."),
+        ("3.0", "isms_mgr", "ciso", "2026-03-30", "2026-03-30", "Plan after the 2026 risk workshops."),
+        ("3.1", "isms_mgr", "ciso", "2026-09-21", "2026-09-21", "Half-yearly update; eleven actions closed."),
+    ]),
+    ("PLN-002", "Information security objectives and plans", "plan", "ciso", 12, "6.2", "", [
+        ("1.0", "ciso", "ceo", "2025-01-27", "2025-02-01", "Objectives OBJ-01 to OBJ-05."),
+        ("2.0", "ciso", "ceo", "2025-12-15", "2026-01-01", "OBJ-06 to OBJ-10 added with the 2026 budget."),
+    ]),
+    ("POL-002", "Access control policy", "topic_policy", "ciso", 12, "", "5.15|5.16|5.17|5.18|8.2|8.3|8.5", [
+        ("1.0", "old_isms_mgr", "ciso", "2025-02-03", "2025-02-10", "First issue; review frequency per system."),
+        ("1.1", "it_ops", "ciso", "2026-01-26", "2026-02-02", "Just-in-time admin; quarterly reviews for critical systems."),
+    ]),
+    # PLANTED (F18): the acceptable use policy was due for review on 2026-08-01.
+    ("POL-003", "Acceptable use and remote working policy", "topic_policy", "people_head", 12, "", "5.10|6.7|7.7|7.9|8.1", [
+        ("1.0", "old_isms_mgr", "ciso", "2025-02-03", "2025-02-10", "First issue."),
+        ("1.1", "hr_mgr", "ciso", "2025-07-14", "2025-08-01", "Remote working rules for the Manchester studio."),
+    ]),
+    ("POL-004", "Supplier security policy", "topic_policy", "supply_mgr", 12, "", "5.19|5.20|5.21|5.22|5.23", [
+        ("1.0", "supply_mgr", "ciso", "2025-03-03", "2025-03-10", "First issue: tiers and assessment frequency."),
+        ("1.1", "supply_mgr", "ciso", "2026-02-23", "2026-03-02", "Cloud service register and exit plans added."),
+    ]),
+    ("POL-005", "Data protection and retention policy", "topic_policy", "dpo", 12, "", "5.33|5.34|8.10", [
+        ("1.0", "dpo", "cfo", "2025-03-03", "2025-03-10", "First issue with the retention schedule."),
+        ("1.1", "dpo", "cfo", "2026-03-02", "2026-03-09", "Annual review; telemetry retention for churned customers clarified."),
+    ]),
+    ("POL-006", "Cryptography policy", "topic_policy", "cto", 24, "", "8.24", [
+        ("1.0", "platform_head", "cto", "2025-04-07", "2025-04-14", "First issue; HSM for firmware signing."),
+    ]),
+    ("POL-007", "Secure development policy", "topic_policy", "cto", 12, "", "8.4|8.25|8.26|8.27|8.28|8.29|8.31|8.32|8.33", [
+        ("1.0", "sw_lead", "cto", "2025-03-17", "2025-03-24", "First issue."),
+        ("1.1", "sw_lead", "cto", "2026-02-16", "2026-02-23", "Firmware fuzzing and AI coding assistant rules."),
+    ]),
+    ("POL-008", "Information classification and handling policy", "topic_policy", "dpo", 12, "", "5.12|5.13|5.14", [
+        ("1.0", "dpo", "ciso", "2025-02-17", "2025-02-24", "First issue: four classification levels."),
+        ("1.1", "dpo", "ciso", "2026-02-09", "2026-02-16", "Sensitivity labels in Microsoft 365."),
+    ]),
+    ("POL-009", "Physical and environmental security policy", "topic_policy", "facilities", 12, "", "7.1|7.2|7.3|7.5|7.6|7.8|7.11|7.12|7.13", [
+        ("1.0", "facilities", "ops_dir", "2025-03-10", "2025-03-17", "First issue."),
+        ("1.1", "facilities", "ops_dir", "2026-01-19", "2026-01-26", "Warehouse added; comms room relocation."),
+    ]),
+    ("POL-010", "Business continuity policy", "topic_policy", "ciso", 12, "", "5.29|5.30", [
+        ("1.0", "ciso", "ceo", "2025-04-22", "2025-04-28", "First issue."),
+        ("1.1", "ciso", "ceo", "2026-04-20", "2026-04-27", "Flood and heatwave scenarios."),
+    ]),
+    ("PRO-001", "Incident management procedure", "procedure", "sec_eng", 12, "", "5.24|5.25|5.26|5.27|5.28|6.8", [
+        ("1.0", "old_isms_mgr", "ciso", "2025-01-20", "2025-01-27", "First issue."),
+        ("1.1", "sec_eng", "ciso", "2025-07-07", "2025-07-14", "Data breach annex after INC-2025-007."),
+        ("2.0", "sec_eng", "ciso", "2026-06-22", "2026-06-29", "Ransomware playbook rewritten after INC-2026-007."),
+    ]),
+    ("PRO-002", "Joiners, movers and leavers procedure", "procedure", "hr_mgr", 12, "", "5.11|5.16|5.18|6.1|6.5", [
+        ("1.0", "hr_mgr", "people_head", "2025-02-17", "2025-02-24", "First issue."),
+        ("1.1", "hr_mgr", "people_head", "2025-11-10", "2025-11-17", "Agency leaver notification after INC-2025-014."),
+        ("1.2", "hr_mgr", "people_head", "2026-09-28", "2026-10-05", "Annual review; leaver checklist tied to the Okta deactivation."),
+    ]),
+    ("PRO-003", "User access review procedure", "procedure", "ciso", 12, "", "5.18|8.2", [
+        ("1.0", "it_ops", "ciso", "2025-02-17", "2025-02-24", "First issue."),
+        ("1.1", "it_ops", "ciso", "2026-02-16", "2026-02-23", "Evidence of each review kept in the ISMS."),
+    ]),
+    ("PRO-004", "Vulnerability and patch management procedure", "procedure", "sec_eng", 12, "", "8.8|8.19", [
+        ("1.0", "sec_eng", "ciso", "2025-03-03", "2025-03-10", "First issue: targets by severity."),
+        ("1.1", "sec_eng", "ciso", "2026-03-02", "2026-03-09", "Dependabot and firmware components included."),
+    ]),
+    ("PRO-005", "Backup and restore procedure", "procedure", "sre_lead", 12, "", "8.13|8.14", [
+        ("1.0", "sre_lead", "platform_head", "2025-03-24", "2025-03-31", "First issue."),
+        ("1.1", "sre_lead", "platform_head", "2026-06-29", "2026-07-06", "Vault account and standby region restores."),
+    ]),
+    ("PRO-006", "Change management procedure", "procedure", "platform_head", 12, "6.3", "8.32", [
+        ("1.0", "platform_head", "cto", "2025-03-24", "2025-03-31", "First issue."),
+        ("1.1", "platform_head", "cto", "2026-03-23", "2026-03-30", "Planning of ISMS changes (6.3) added."),
+    ]),
+    ("PRO-007", "Internal audit procedure", "procedure", "isms_mgr", 12, "9.2|9.2.1|9.2.2", "5.35", [
+        ("1.0", "isms_mgr", "ceo", "2025-04-28", "2025-05-06", "First issue; auditor independence rules."),
+        ("1.1", "isms_mgr", "ceo", "2026-04-27", "2026-05-05", "Three-year programme covering all clauses and controls."),
+    ]),
+    ("PRO-008", "Management review procedure", "procedure", "isms_mgr", 12, "9.3|9.3.1|9.3.2|9.3.3|5.1", "", [
+        ("1.0", "isms_mgr", "ceo", "2025-04-28", "2025-05-06", "First issue."),
+        ("1.1", "isms_mgr", "ceo", "2026-04-27", "2026-05-05", "Inputs list aligned with 9.3.2 a) to g)."),
+    ]),
+    ("PRO-009", "Nonconformity and corrective action procedure", "procedure", "isms_mgr", 12, "10.1|10.2", "", [
+        ("1.0", "isms_mgr", "ceo", "2025-04-28", "2025-05-06", "First issue."),
+        ("1.1", "isms_mgr", "ceo", "2026-04-27", "2026-05-05", "Effectiveness check made mandatory before closure."),
+    ]),
+    ("PRO-010", "Control of documented information", "procedure", "isms_mgr", 12, "7.5|7.5.1|7.5.2|7.5.3", "5.37", [
+        ("1.0", "old_isms_mgr", "ciso", "2025-01-20", "2025-01-27", "First issue."),
+        ("1.1", "isms_mgr", "ciso", "2026-01-19", "2026-01-26", "Review intervals per document kind."),
+    ]),
+    ("PRO-011", "Competence, awareness and communication procedure", "procedure", "people_head", 12, "7.2|7.3|7.4", "6.3", [
+        ("1.0", "people_head", "ciso", "2025-02-24", "2025-03-03", "First issue."),
+        ("1.1", "people_head", "ciso", "2026-05-18", "2026-05-26", "Shop-floor toolbox talks added."),
+    ]),
+    # PLANTED (F18): version 1.1 was published without any approval.
+    ("PRO-012", "Secure disposal of equipment and media procedure", "procedure", "it_ops", 12, "", "7.10|7.14", [
+        ("1.0", "it_ops", "ciso", "2025-05-12", "2025-05-19", "First issue."),
+        ("1.1", "it_ops", None, None, "2026-06-01", "MFD disks and RMA devices added."),
+    ]),
+    ("STD-001", "Logging and monitoring standard", "standard", "sec_eng", 12, "9.1", "8.15|8.16|8.17", [
+        ("1.0", "sec_eng", "ciso", "2025-05-19", "2025-05-27", "First issue: log sources and retention."),
+        ("1.1", "sec_eng", "ciso", "2026-05-18", "2026-05-26", "On-premises servers and Altium logs added."),
+    ]),
+    # PLANTED (F18): a controlled document with no version history at all.
+    ("STD-002", "Secure configuration baseline", "standard", "platform_head", 12, "", "8.9|8.20|8.22", []),
+    ("PLN-003", "Business continuity and ICT readiness plan", "plan", "ciso", 12, "", "5.29|5.30|8.14", [
+        ("1.0", "ciso", "ceo", "2025-05-27", "2025-06-02", "First issue."),
+        ("2.0", "ciso", "ceo", "2026-05-26", "2026-06-01", "Standby region, flood scenario and second SMS route."),
+    ]),
+    ("PLN-004", "ISMS communication plan", "plan", "isms_mgr", 12, "7.4", "", [
+        ("1.0", "isms_mgr", "ciso", "2025-06-09", "2025-06-16", "First issue."),
+        ("1.1", "isms_mgr", "ciso", "2026-06-08", "2026-06-15", "Board quarterly report and shop-floor channel."),
+    ]),
+    ("REC-002", "Internal audit programme 2025-2027", "record", "isms_mgr", 12, "9.2.2", "5.35", [
+        ("1.0", "isms_mgr", "ceo", "2025-05-06", "2025-05-06", "Programme for the first three-year cycle."),
+        ("1.1", "isms_mgr", "ceo", "2026-05-05", "2026-05-05", "2026 audits re-planned around the certification date."),
+    ]),
+]
+
+
+def sheet_documents():
+    documents, versions = [], []
+    for ref, title, kind, owner, interval, clauses, controls, history in DOCUMENTS:
+        next_review = add_months(D(history[-1][4]), interval) if history else None
+        if ref == "POL-003":
+            next_review = D("2026-08-01")  # PLANTED (F18): overdue at the audit date
+        if ref == "STD-002":
+            next_review = D("2027-01-31")
+        documents.append({"ref": ref, "title": title, "kind": kind, "owner": P[owner],
+                          "review_interval_months": interval, "next_review_on": next_review,
+                          "clauses": id_list(clauses), "controls": id_list(controls)})
+        for version, author, approver, approved_on, effective_on, summary in history:
+            versions.append({"document": ref, "version": version, "author": P[author],
+                             "approver": P[approver] if approver else None,
+                             "approved_on": D(approved_on) if approved_on else None,
+                             "effective_on": D(effective_on) if effective_on else None,
+                             "change_summary": summary,
+                             "text": f"{INTRANET}/isms/{ref.lower()}/v{version}"})
+    return documents, versions
+
+
+# --------------------------------------------------------------------------------------------
+# Systems, accounts and access reviews (5.15-5.18)
+# --------------------------------------------------------------------------------------------
+
+
+def _is(*keys):
+    return lambda p: p.key in keys
+
+
+def _dept(*depts):
+    return lambda p: p.department in depts
+
+
+def _title(*words):
+    return lambda p: any(w in p.title for w in words)
+
+
+def _any(*tests):
+    return lambda p: any(t(p) for t in tests)
+
+
+SUPPORT = _any(_title("Customer Success", "Support"), _is("cs_head"))
+FIRMWARE = _any(_title("Firmware"), _is("fw_lead", "hw_head"))
+def DEVELOPERS(p):
+    return p.department == "Software Engineering" and not any(w in p.title for w in ("Product Manager", "UX Designer"))
+
+
+def HARDWARE_DESIGNERS(p):
+    return p.department == "Hardware Engineering" and "Firmware" not in p.title
+
+# name, owner, criticality, review frequency, description, who has an account, username scheme,
+# privileged keys, last-use window (days before 2026-11-13), service accounts [(username, privileged)]
+SYSTEMS = [
+    ("Microsoft 365", "it_ops", "high", "semiannual", "Email, Teams, SharePoint, Intune and Entra ID for all staff.",
+     lambda p: True, "email", ("it_ops", "ciso"), 25,
+     [("svc-scan-to-email@acme.example", False), ("breakglass-m365@acme.example", True)]),
+    ("Okta", "ciso", "critical", "quarterly", "Single sign-on and MFA; provisions Microsoft 365, Jira, GitHub and Zendesk.",
+     lambda p: True, "email", ("it_ops", "ciso"), 25, [("svc-scim-bamboohr", True)]),
+    ("BambooHR", "hr_mgr", "high", "semiannual", "HR records, absence and applicant tracking; employee self-service.",
+     lambda p: p.kind == "employee", "email", ("hr_mgr", "people_head"), 150, []),
+    ("Jira and Confluence", "sw_lead", "medium", "annual", "Work tracking, runbooks and engineering documentation.",
+     _any(_dept(*TECH_DEPTS, "Quality and Supply Chain"), SUPPORT, _is("production_mgr", "ops_dir", "isms_mgr", "cos")),
+     "email", ("sw_lead",), 30, []),
+    ("GitHub Enterprise", "cto", "critical", "quarterly", "Source code for SensorCloud, firmware and infrastructure.",
+     _any(DEVELOPERS, _dept("Platform Operations"), FIRMWARE, _is("sec_eng", "sec_eng2")),
+     "github", ("cto", "sw_lead", "platform_head"), 30, [("acme-release-bot", False)]),
+    ("Salesforce", "sales_ops", "high", "quarterly", "CRM, quoting and export screening.",
+     _any(_dept("Commercial"), _is("cfo", "fin_ctrl", "ceo", "dpo")), "email", ("sales_ops",), 30, []),
+    ("SAP Business One", "fin_ctrl", "high", "quarterly", "Finance, purchasing, stock and production orders.",
+     _any(_dept("Finance and Legal"), _title("Buyer", "Production Planner", "Logistics"), _is("supply_mgr", "quality_head", "production_mgr", "ops_dir")),
+     "sap", ("fin_ctrl",), 60, [("SVC_EDI", False)]),
+    ("AWS production", "platform_head", "critical", "quarterly", "AWS accounts running SensorCloud (access through IAM Identity Center).",
+     _any(_dept("Platform Operations"), _is("sw_lead", "cto", "sec_eng")), "aws", ("platform_head", "sre_lead"), 90,
+     [("svc-terraform", True), ("svc-backup-copy", False)]),
+    ("SensorCloud admin console", "sre_lead", "critical", "quarterly", "Internal console for tenant administration and support impersonation.",
+     _any(_dept("Platform Operations"), SUPPORT, _is("sw_lead")), "email", ("sre_lead", "platform_head"), 30, []),
+    ("Tulip MES", "production_mgr", "high", "semiannual", "Manufacturing execution system on the shop-floor tablets.",
+     _any(_dept("Manufacturing"), _title("Quality"), _is("quality_head")), "dotted", ("production_mgr",), 20, []),
+    ("Zendesk", "cs_head", "medium", "semiannual", "Customer support desk and help centre.",
+     _any(SUPPORT, _is("sre_lead", "commercial_dir")), "email", ("cs_head",), 20, []),
+    ("Sage Payroll", "cfo", "high", "quarterly", "Cloud payroll and pensions.",
+     _is("payroll", "cfo", "fin_ctrl", "hr_mgr"), "email", ("payroll",), 20, []),
+    ("Altium 365", "hw_head", "medium", "annual", "Hardware design collaboration.",
+     _any(HARDWARE_DESIGNERS, _is("supply_mgr", "hw_head")),
+     "email", ("hw_head",), 60, []),
+    ("1Password Business", "it_ops", "critical", "quarterly", "Password manager for shared and break-glass secrets.",
+     _any(_dept("IT and Security", "Platform Operations"), _is("sw_lead", "cto", "fw_lead")), "email", ("it_ops", "ciso"), 25, []),
+    ("CrowdStrike Falcon", "sec_eng", "high", "quarterly", "EDR management console.",
+     _is("ciso", "sec_eng", "sec_eng2", "it_ops"), "email", ("sec_eng", "ciso"), 20, []),
+]
+
+CORE_SYSTEMS = ("Microsoft 365", "Okta", "BambooHR")  # leaver accounts are disabled, not deleted
+
+
+def username(person: Person, scheme: str, taken: set) -> str:
+    base = {
+        "email": person.email,
+        "github": "acme-" + (person.first[0] + person.last).lower().replace("-", ""),
+        "sap": (person.first[0] + person.last).upper().replace("-", "")[:10],
+        "aws": f"{person.first}.{person.last}".lower(),
+        "dotted": f"{person.first}.{person.last}".lower(),
+    }[scheme]
+    name, n = base, 2
+    while name in taken:
+        name = f"{base}{n}"
+        n += 1
+    taken.add(name)
+    return name
+
+
+def sheet_systems_accounts_reviews():
+    systems, accounts, reviews = [], [], []
+    members: dict[str, list[Person]] = {}
+    for name, owner, crit, freq, desc, who, scheme, privileged, window, services in SYSTEMS:
+        systems.append({"name": name, "owner": P[owner], "criticality": crit, "access_review_frequency": freq,
+                        "description": desc})
+        taken: set = set()
+        members[name] = [p for p in ALL if who(p)]
+        rows = []
+        for person in members[name]:
+            planted_active = (name == "Salesforce" and person.key == "leaver_sf") or (
+                name == "AWS production" and person.key == "leaver_aws")
+            if not person.current and name not in CORE_SYSTEMS and not planted_active:
+                continue  # removed when they left
+            if person.current:
+                last_used = rdate(max(person.start, HISTORY_END - timedelta(days=window)), D("2026-11-13"))
+                active = True
+            else:
+                last_used = rdate(max(person.start, person.leave - timedelta(days=10)), person.leave)
+                active = planted_active  # PLANTED (F13) for the two leavers; everyone else disabled
+            rows.append({"system": name, "username": username(person, scheme, taken), "person": person.email,
+                         "is_active": active, "is_privileged": person.key in privileged or (planted_active and name == "AWS production"),
+                         "last_used_on": last_used})
+        for service, priv in services:
+            rows.append({"system": name, "username": service, "person": None, "is_active": True, "is_privileged": priv,
+                         "last_used_on": rdate(D("2026-10-01"), D("2026-11-13")) if not service.startswith("breakglass") else D("2026-09-15")})
+        rows.sort(key=lambda r: r["username"])
+        accounts.extend(rows)
+
+        # Access reviews at the system's frequency, starting in 2025.
+        months = {"quarterly": [(2025, 3), (2025, 6), (2025, 9), (2025, 12), (2026, 3), (2026, 6), (2026, 9)],
+                  "semiannual": [(2025, 5), (2025, 11), (2026, 5), (2026, 11)],
+                  "annual": [(2025, 6), (2026, 6)]}[freq]
+        if name == "SAP Business One":
+            months = [(2025, 3), (2025, 6), (2025, 9), (2025, 12), (2026, 3)]  # PLANTED (F13): none since March 2026
+        previous = HISTORY_START
+        for year, month in months:
+            if name == "SAP Business One" and (year, month) == (2026, 3):
+                day = D("2026-03-27")
+            else:
+                day = rdate(date(year, month, 8), min(month_end(year, month), D("2026-11-13")))
+            in_scope = [p for p in members[name] if p.start <= day and (p.leave is None or p.leave >= previous)]
+            left = [p for p in in_scope if p.leave and previous < p.leave <= day and not (
+                (name == "Salesforce" and p.key == "leaver_sf") or (name == "AWS production" and p.key == "leaver_aws"))]
+            dormant = rng.choice([0, 0, 0, 1, 1, 2]) if len(in_scope) > 8 else 0
+            removed = len(left) + dormant
+            bits = []
+            if left:
+                verb = "disabled" if name in CORE_SYSTEMS else "removed"
+                bits.append(f"{len(left)} leaver account{'s' if len(left) > 1 else ''} confirmed {verb}")
+            if dormant:
+                bits.append(f"{dormant} dormant account{'s' if dormant > 1 else ''} (no login for 90 days) disabled")
+            if not bits:
+                bits.append(rng.choice(["No exceptions found", "All accounts confirmed by line managers",
+                                        "No changes needed; privileged list unchanged"]))
+            if privileged and rng.random() < 0.5:
+                bits.append(f"privileged accounts ({len(privileged) + sum(1 for _s, pr in services if pr)}) re-approved by the owner")
+            ticket = f"CHG-{3000 + (day - HISTORY_START).days * 4 + rng.randint(0, 3)}"
+            notes = "; ".join(bits) + f". Ticket {ticket}."
+            reviews.append({"system": name, "reviewed_on": day, "reviewer": P[owner],
+                            "accounts_reviewed": len(in_scope) + len(services), "accounts_removed": removed,
+                            "notes": notes[0].upper() + notes[1:]})
+            previous = day
+    reviews.sort(key=lambda r: (r["reviewed_on"], r["system"]))
+    return systems, accounts, reviews
+
+
+# --------------------------------------------------------------------------------------------
+# Suppliers (5.19-5.23)
+# --------------------------------------------------------------------------------------------
+
+REQ_CLOUD = "confidentiality|DPA (UK GDPR Art. 28)|breach notification within 72 hours|SOC 2 Type II or ISO/IEC 27001 report yearly|data location UK/EU|exit and data return"
+REQ_SITE = "confidentiality|site rules and escorted access|return or destruction of our information"
+
+# name, service, tier, data access, cloud, owner, contract, signed, requirements, frequency, assessed, result
+SUPPLIERS = [
+    ("Amazon Web Services", "SensorCloud production hosting (eu-west-2, standby eu-west-1)", "critical", "personal", True, "platform_head", "AWS-EA-2024-117", "2024-03-01", REQ_CLOUD, "annual", "2026-03-12", "passed"),
+    ("Microsoft", "Microsoft 365, Entra ID, Intune and Sentinel", "critical", "personal", True, "it_ops", "MS-EA-7731092", "2023-07-01", REQ_CLOUD, "annual", "2026-02-18", "passed"),
+    ("Okta", "Workforce identity and single sign-on", "critical", "personal", True, "ciso", "OKTA-2024-0456", "2024-02-15", REQ_CLOUD, "annual", "2026-04-09", "passed"),
+    ("GitHub", "GitHub Enterprise Cloud", "critical", "confidential", True, "cto", "GH-ENT-55120", "2023-11-01", REQ_CLOUD, "annual", "2026-01-22", "passed"),
+    ("AgileBits (1Password)", "Business password manager", "critical", "confidential", True, "it_ops", "1P-BUS-20931", "2024-05-20", REQ_CLOUD, "annual", "2026-05-28", "passed"),
+    ("Salesforce", "CRM and quoting (Sales Cloud)", "high", "personal", True, "sales_ops", "SFDC-UK-88412", "2022-04-01", REQ_CLOUD, "annual", "2026-05-14", "passed"),
+    ("Atlassian", "Jira and Confluence Cloud", "high", "confidential", True, "sw_lead", "ATL-CLOUD-3391", "2023-01-16", REQ_CLOUD, "annual", "2026-06-03", "passed"),
+    ("Zendesk", "Customer support desk", "high", "personal", True, "cs_head", "ZD-2023-7781", "2023-06-01", REQ_CLOUD, "annual", "2026-07-08", "conditional"),
+    ("Tulip Interfaces", "Manufacturing execution system (SaaS)", "high", "confidential", True, "production_mgr", "TULIP-2024-118", "2024-09-02", REQ_CLOUD, "annual", "2026-03-25", "passed"),
+    ("BambooHR", "HR information system and applicant tracking", "high", "personal", True, "hr_mgr", "BHR-UK-44807", "2021-10-01", REQ_CLOUD, "annual", "2026-02-05", "passed"),
+    ("Sage UK", "Cloud payroll and pensions (Sage Payroll)", "high", "personal", True, "cfo", "SAGE-PAY-20117", "2020-04-06", REQ_CLOUD, "annual", "2026-01-30", "passed"),
+    ("Altium", "Altium 365 design collaboration", "high", "confidential", True, "hw_head", "ALT-365-9921", "2023-03-01", REQ_CLOUD, "annual", "2025-12-10", "passed"),
+    ("CrowdStrike", "Falcon EDR and threat intelligence", "high", "confidential", True, "sec_eng", "CS-FALCON-7712", "2025-01-20", REQ_CLOUD, "annual", "2026-08-19", "passed"),
+    ("Cloudflare", "DNS, CDN and web application firewall", "high", "internal", True, "platform_head", "CF-ENT-30018", "2024-01-10", REQ_CLOUD, "annual", "2026-04-30", "passed"),
+    ("Twilio", "SMS alarm delivery", "high", "personal", True, "platform_head", "TWL-2022-5521", "2022-08-01", REQ_CLOUD, "annual", "2026-06-17", "passed"),
+    ("Vonage", "Secondary SMS route for alarms", "high", "personal", True, "platform_head", "VON-2026-0117", "2026-07-20", REQ_CLOUD, "annual", "2026-07-15", "passed"),
+    ("Twilio SendGrid", "Transactional email for alarms and reports", "medium", "personal", True, "platform_head", "SG-2022-1183", "2022-08-01", REQ_CLOUD, "biennial", "2025-09-10", "passed"),
+    ("Stripe Payments UK", "Subscription billing for SensorCloud", "medium", "personal", True, "fin_ctrl", "STRIPE-ACME-01", "2023-02-01", REQ_CLOUD, "biennial", "2025-06-12", "passed"),
+    ("VaultEdge Backup Ltd", "Immutable offsite backup of the file server", "high", "confidential", True, "it_ops", "VEB-2025-044", "2025-02-03", REQ_CLOUD, "annual", "2026-07-14", "passed"),
+    ("SAP UK (via partner Northbridge ERP Ltd)", "SAP Business One licences, hosting and support", "high", "confidential", True, "fin_ctrl", "NB-ERP-2021-07", "2021-07-01", REQ_CLOUD, "annual", "2026-09-16", "passed"),
+    # PLANTED (F14): a cloud service that is not flagged as one.
+    ("Mailchimp", "SaaS email marketing platform for newsletters and event invitations", "medium", "personal", False, "marketing", "MC-ONLINE-2025", "2025-03-03", "confidentiality|DPA (online terms)|breach notification", "biennial", "2025-04-10", "passed"),
+    # PLANTED (F14): a high-tier supplier never assessed.
+    ("Don Valley PCB Assembly Ltd", "Overflow PCB assembly (receives Gerbers, BOMs and pick-and-place files)", "high", "confidential", False, "supply_mgr", "DVPA-2024-03", "2024-06-17", "confidentiality|IP ownership of manufacturing files|destruction of files at contract end|right to audit", "annual", None, ""),
+    ("Sheaf Precision Plastics Ltd", "Injection-moulded sensor enclosures", "medium", "internal", False, "supply_mgr", "SPP-2019-11", "2019-11-04", "confidentiality|tooling ownership", "biennial", "2025-05-20", "passed"),
+    ("Arden Components Distribution Ltd", "Franchised distributor of MCUs and MEMS devices", "medium", "internal", False, "supply_mgr", "ARD-2020-02", "2020-02-10", "confidentiality|certificates of conformance|counterfeit mitigation (AS6496)", "biennial", "2025-07-08", "passed"),
+    ("Northern Calibration Services Ltd", "UKAS calibration of reference standards", "medium", "internal", False, "cal_mgr", "NCS-2018-05", "2018-05-14", "confidentiality|UKAS accreditation maintained", "biennial", "2025-08-19", "passed"),
+    ("Pennine Logistics Ltd", "Domestic courier and pallet distribution", "low", "internal", False, "supply_mgr", "PL-2021-09", "2021-09-01", "confidentiality|chain of custody for high-value consignments", "biennial", "2025-03-26", "passed"),
+    ("TransGlobal Freight Forwarding Ltd", "Export shipments and customs declarations", "medium", "confidential", False, "supply_mgr", "TGF-2022-03", "2022-03-15", "confidentiality|export control compliance|breach notification", "biennial", "2025-10-07", "passed"),
+    ("Hallam Security Systems Ltd", "CCTV, intruder alarm and door access maintenance", "medium", "confidential", False, "facilities", "HSS-2020-06", "2020-06-01", REQ_SITE + "|remote access only on request", "annual", "2026-09-08", "passed"),
+    ("Castlegate IT Recycling Ltd", "WEEE disposal and certified data destruction", "high", "confidential", False, "it_ops", "CITR-2023-08", "2023-08-21", "confidentiality|certificates of destruction|ADISA certification|chain of custody", "annual", "2026-05-06", "passed"),
+    ("RedTeam Labs Ltd", "CREST penetration testing", "high", "confidential", False, "ciso", "RTL-2025-02", "2025-04-28", "confidentiality|rules of engagement|secure deletion of test data|CREST accreditation", "annual", "2026-04-21", "passed"),
+    ("Albion Certification Ltd", "ISO/IEC 27001 certification body", "low", "confidential", False, "isms_mgr", "ACL-2026-011", "2026-03-02", "confidentiality|UKAS accreditation", "biennial", "2026-03-02", "passed"),
+    ("Harbour & Co Solicitors LLP", "Commercial and employment legal services", "medium", "confidential", False, "dpo", "HCS-ENG-2019", "2019-01-07", "confidentiality|professional secrecy|Cyber Essentials Plus", "biennial", "2025-11-12", "passed"),
+    ("Moorland Insurance Brokers Ltd", "Insurance broking, including cyber cover", "low", "internal", False, "cfo", "MIB-2020-01", "2020-01-20", "confidentiality", "biennial", "2025-01-28", "passed"),
+    ("Northern Fibre Networks Ltd", "1 Gb/s leased line and 4G backup", "medium", "internal", False, "it_ops", "NFN-2024-12", "2024-12-02", "confidentiality|service levels|incident notification", "annual", "2026-10-13", "passed"),
+    ("Riverside Office Solutions Ltd", "Managed print: MFD lease and maintenance", "medium", "confidential", False, "facilities", "ROS-2023-04", "2023-04-03", "confidentiality|certified disk destruction at lease end", "biennial", "2025-09-30", "passed"),
+    ("Steel City Facilities Services Ltd", "Cleaning and out-of-hours guarding", "low", "internal", False, "facilities", "SCF-2022-10", "2022-10-03", REQ_SITE + "|vetted staff", "biennial", "2025-06-24", "passed"),
+    ("Peak Pensions Administration Ltd", "Pension scheme administration", "medium", "personal", False, "payroll", "PPA-2018-04", "2018-04-06", "confidentiality|DPA (UK GDPR Art. 28)|breach notification within 72 hours", "biennial", "2025-05-13", "passed"),
+    ("Ironside Offsite Archive Ltd", "Storage of paper records and retrieval", "medium", "confidential", False, "dpo", "IOA-2017-09", "2017-09-11", "confidentiality|access log|certified destruction on instruction", "biennial", "2025-02-25", "passed"),
+    # PLANTED (F14): a contract holding personal data with no security requirements at all.
+    ("Brightwater Recruitment Ltd", "Agency supply of candidates and temporary operators", "medium", "personal", False, "hr_mgr", "BWR-2025-01", "2025-01-20", "", "biennial", "2025-11-05", "conditional"),
+    ("Kinetic Web Studio Ltd", "Website development and managed WordPress hosting", "medium", "internal", True, "marketing", "KWS-2025-06", "2025-06-02", "confidentiality|patching within 7 days|backups|breach notification", "biennial", "2025-06-02", "passed"),
+]
+
+
+def sheet_suppliers():
+    return [{"name": n, "service": s_, "tier": t, "data_access": da, "is_cloud_service": c, "owner": P[o],
+             "contract_reference": ref, "contract_signed_on": D(signed) if signed else None,
+             "security_requirements": req, "review_frequency": f, "last_assessed_on": D(a) if a else None,
+             "last_assessment_result": r}
+            for n, s_, t, da, c, o, ref, signed, req, f, a, r in SUPPLIERS]
+
+
+# --------------------------------------------------------------------------------------------
+# Incidents, events and near misses (5.24-5.28, 6.8)
+# --------------------------------------------------------------------------------------------
+
+# title, kind, severity, occurred, reported, reporter (key or department), closed, root cause, lessons learned
+INCIDENTS = [
+    ("Password-spray attempts against Okta from a residential proxy network", "event", "low", "2025-01-08", "2025-01-08", "sec_eng", "2025-01-09",
+     "Opportunistic spray against common first names; MFA stopped every attempt",
+     "Okta ThreatInsight switched to block mode; no accounts affected"),
+    ("Invoice phishing email reported by accounts payable before payment", "near_miss", "low", "2025-01-27", "2025-01-27", "Finance and Legal", "2025-01-28",
+     "Look-alike domain acme-components.co registered two days earlier",
+     "Look-alike domain monitoring added; the reporter thanked in the staff newsletter"),
+    ("MQTT broker TLS certificate expired; 1,900 gateways offline for three hours", "incident", "medium", "2025-02-18", "2025-02-18", "sre_lead", "2025-03-04",
+     "Certificate renewal tracked in a spreadsheet and its owner was on leave",
+     "Renewal automated with ACM and expiry alerting added (RTP for R-009); customers sent a service report"),
+    ("Laptop stolen from an engineer's car in Doncaster", "incident", "low", "2025-03-11", "2025-03-11", "Hardware Engineering", "2025-03-14",
+     "Laptop left visible in a parked car during a customer visit",
+     "Device was encrypted and wiped remotely; travel guidance reissued to field staff"),
+    ("Unknown USB stick found in the canteen and handed to IT", "near_miss", "low", "2025-04-02", "2025-04-02", "Manufacturing", "2025-04-03",
+     "Dropped by a visitor; analysed in a sandbox and found to hold holiday photos",
+     "Used as a positive example in the awareness newsletter; USB control on line PCs prioritised"),
+    ("EDR blocked a cracked CAD plug-in downloaded by an engineer", "event", "low", "2025-04-29", "2025-04-29", "sec_eng", "2025-04-30",
+     "Engineer searched for a free plug-in instead of requesting a licence",
+     "Licence request route explained to the team; local admin removal brought forward (R-058)"),
+    ("Site contact list of one water utility emailed to another customer", "data_breach", "medium", "2025-05-20", "2025-05-20", "cs_head", "2025-05-30",
+     "Outlook autocomplete picked the wrong recipient; no prompt for external sharing of customer data",
+     "Recipient confirmed deletion in writing; DPO assessed it as not reportable to the ICO (business contact details, low risk); DLP policy tips planned (R-015)"),
+    ("Malware on an SMT line PC from an OEM engineer's USB stick", "incident", "high", "2025-06-12", "2025-06-12", "shift_b", "2025-07-02",
+     "USB ports open on line PCs; the OEM engineer bypassed the visitor rules",
+     "Device control on line PCs (R-004); OEM service contract updated; line PCs rebuilt from a known-good image"),
+    ("AWS Config flagged a public S3 bucket holding marketing images", "event", "low", "2025-07-03", "2025-07-03", "sre_lead", "2025-07-03",
+     "Bucket intentionally public for the website, but not tagged as such",
+     "Public buckets must carry an approved-public tag; Config rule updated"),
+    ("Calibration lab door found propped open overnight", "near_miss", "medium", "2025-07-22", "2025-07-23", "cal_mgr", "2025-07-25",
+     "Door wedged for a delivery of shaker tables and not closed at the end of the shift",
+     "Self-closing door and badge reader fitted (R-025)"),
+    ("DDoS against the MQTT ingestion endpoint for 40 minutes", "incident", "medium", "2025-08-14", "2025-08-14", "sre_lead", "2025-08-21",
+     "Botnet campaign against IoT brokers; no scrubbing in front of the endpoint",
+     "Shield Advanced engaged (R-008); DDoS runbook written and exercised"),
+    ("Real credential-phishing email reported during a simulation campaign", "near_miss", "low", "2025-09-09", "2025-09-09", "Commercial", "2025-09-10",
+     "Targeted lure imitating a tender portal",
+     "Sender domain blocked; tender portal lures added to the simulation library"),
+    ("Zendesk notified a security incident not affecting our instance", "event", "low", "2025-10-01", "2025-10-01", "cs_head", "2025-10-06",
+     "Supplier incident in a different region",
+     "Supplier's report filed with the assessment; no action needed"),
+    ("Former contractor's GitHub access found four days after leaving", "incident", "low", "2025-10-24", "2025-10-28", "sw_lead", "2025-11-17",
+     "The agency did not tell us the contract had ended, so no leaver ticket was raised",
+     "Agencies must notify leavers within one working day (PRO-002 v1.1); contractor end dates held in BambooHR"),
+    ("Engineer asked whether customer configs may be pasted into a public AI chatbot", "event", "low", "2025-11-19", "2025-11-19", "Software Engineering", "2025-11-21",
+     "No guidance on generative AI existed",
+     "Raised risk R-070; interim guidance issued the same week"),
+    ("Comms room reached 34 C after the air-conditioning unit failed", "incident", "medium", "2025-12-09", "2025-12-09", "it_ops", "2025-12-12",
+     "Compressor failure of one unit; its twin carried the load but alerting fired late",
+     "Alert threshold lowered to 28 C; maintenance contract changed to quarterly visits"),
+    ("Brute-force attempts against SensorCloud sign-in from three hosting providers", "event", "low", "2026-01-14", "2026-01-14", "sre_lead", "2026-01-15",
+     "Credential-stuffing campaign using leaked third-party passwords",
+     "Rate limits tightened; customers reminded to enable MFA"),
+    ("Supplier bank-detail change request stopped by the call-back check", "near_miss", "medium", "2026-02-03", "2026-02-03", "fin_ctrl", "2026-02-04",
+     "A component supplier's mailbox had been compromised",
+     "Supplier informed; control R-014 worked as designed"),
+    ("Quotation folder shared with 'anyone with the link'", "incident", "medium", "2026-02-25", "2026-02-25", "sales_ops", "2026-03-06",
+     "SharePoint default link type allowed anonymous links",
+     "Default link type set to specific people; anonymous links expire after 7 days"),
+    ("Company phone lost on a train", "incident", "low", "2026-03-18", "2026-03-18", "Commercial", "2026-03-19",
+     "Phone left on a train",
+     "Phone wiped through Intune within an hour; no data at risk"),
+    ("BusyBox vulnerability announced affecting the SG-400 gateway image", "event", "medium", "2026-04-07", "2026-04-07", "fw_lead", "2026-04-28",
+     "Upstream vulnerability in a bundled component",
+     "Patched firmware 4.2.3 released in 21 days; SBOM watch automated"),
+    ("Caller impersonating a utility admin asked support to reset MFA", "near_miss", "high", "2026-05-12", "2026-05-12", "Commercial", "2026-05-20",
+     "Social engineering using names from the customer's LinkedIn page",
+     "Call-back and two-person approval for MFA resets (R-062)"),
+    ("Ransomware dropper on a sales laptop contained by EDR within six minutes", "incident", "high", "2026-06-02", "2026-06-02", "sec_eng", "2026-06-19",
+     "User approved an MFA push after a phishing email; local admin rights let the dropper run",
+     "Phishing-resistant MFA extended to sales; local admin removed everywhere; ransomware playbook rewritten (PRO-001 v2.0)"),
+    ("Heatwave: comms room alarms at 30 C, second cooling unit held temperature", "event", "low", "2026-06-30", "2026-06-30", "facilities", "2026-07-01",
+     "Outside temperature 34 C",
+     "Climate risk R-027 treatment confirmed effective"),
+    ("Wrong firmware image loaded on 120 sensors on line 2", "incident", "medium", "2026-07-21", "2026-07-22", "shift_c", "2026-08-07",
+     "Programming station picked the image by file name, and two images had similar names",
+     "Stations now select images by signed manifest; end-of-line test checks the version"),
+    ("Visitor found unescorted in the engineering lab corridor", "near_miss", "low", "2026-08-11", "2026-08-11", "Hardware Engineering", "2026-08-12",
+     "Host left the visitor to take a phone call",
+     "Reminder to hosts; visitor badges now open no inner doors"),
+    # PLANTED (F15): closed without a root cause or lessons learned.
+    ("Customer received another customer's alarm email", "incident", "medium", "2026-09-08", "2026-09-08", "cs_head", "2026-09-15",
+     "", ""),
+    ("SMS delivery delays at the primary provider; failover route used", "event", "low", "2026-10-06", "2026-10-06", "sre_lead", "2026-10-06",
+     "Provider-side carrier outage",
+     "Secondary route (R-076) delivered all alarms; failover time recorded"),
+    ("Operator plugged a personal phone into a line PC; blocked by device control", "near_miss", "low", "2026-10-27", "2026-10-27", "shift_a", "2026-10-28",
+     "Operator wanted to charge a phone",
+     "Charging points added in the rest area"),
+    ("Suspicious OAuth app consent by a finance user in Microsoft 365", "incident", "medium", "2026-11-09", "2026-11-09", "sec_eng", None,
+     "Under investigation: consent given to a look-alike e-signature app", ""),
+]
+
+
+def sheet_incidents():
+    rows = []
+    counters: dict[int, int] = {}
+    for title, kind, sev, occurred, reported, reporter, closed, cause, lessons in INCIDENTS:
+        reported_on = D(reported)
+        counters[reported_on.year] = counters.get(reported_on.year, 0) + 1
+        ref = f"INC-{reported_on.year}-{counters[reported_on.year]:03d}"
+        by = P[reporter] if reporter in P else pick_reporter(reported_on, reporter)
+        rows.append({"ref": ref, "title": title, "kind": kind, "severity": sev, "occurred_on": D(occurred),
+                     "reported_on": reported_on, "reported_by": by, "closed_on": D(closed) if closed else None,
+                     "root_cause": cause, "lessons_learned": lessons})
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# Retention schedule, deletion records and data inventory (5.33, 8.10)
+# --------------------------------------------------------------------------------------------
+
+# category, system, months, method, legal basis, deletion cadence (months) and performer, inventory [(system, oldest, count)]
+RETENTION = [
+    ("Recruitment candidate records", "BambooHR", 6, "Delete unsuccessful candidates in the applicant tracking module",
+     "UK GDPR storage limitation; 6 months covers discrimination claims", None, "hr_mgr",
+     [("BambooHR", "2023-05-14", 2870)]),  # PLANTED (F16): far older than 6 months and never purged
+    ("Employee personnel files", "BambooHR", 72, "Archive then delete 6 years after employment ends",
+     "Limitation Act 1980 (6 years for contract claims)", 12, "hr_mgr",
+     [("BambooHR", "2021-03-19", 412)]),
+    ("Payroll records", "Sage Payroll", 72, "Sage retention job deletes tax years older than 6 years",
+     "HMRC record-keeping (3 years) and Limitation Act (6 years)", 12, "payroll",
+     [("Sage Payroll", "2021-04-06", 14880)]),
+    ("Financial records", "SAP Business One", 72, "Year-end archive; archived years older than 6 years deleted",
+     "Companies Act 2006 s.388 (6 years for a private company)", 12, "fin_ctrl",
+     [("SAP Business One", "2021-01-04", 236000)]),
+    ("Customer telemetry (active customers)", "AWS production", 24, "Automated partition drop of time-series data older than 24 months",
+     "Customer terms schedule 3: 24 months unless a longer plan is bought", 1, "sre_lead",
+     [("AWS production", "2024-12-03", 8_900_000_000)]),
+    ("Platform application logs", "AWS production", 13, "CloudWatch and S3 lifecycle expiry",
+     "Security investigation needs; 13 months covers a full year plus a month", 1, "sre_lead",
+     [("AWS production", "2025-11-03", 412_000_000)]),
+    ("Support tickets", "Zendesk", 36, "Zendesk deletion schedule for closed tickets",
+     "Warranty period of 3 years", 3, "cs_head",
+     [("Zendesk", "2023-12-04", 21450)]),
+    ("Unconverted sales leads", "Salesforce", 24, "Scheduled Salesforce purge of leads without activity for 24 months",
+     "UK GDPR storage limitation; legitimate interest lapses after two years", 6, "sales_ops",
+     [("Salesforce", "2024-12-09", 6120)]),
+    ("Leaver mailboxes", "Microsoft 365", 6, "Inactive mailbox retention policy, then permanent deletion",
+     "Business continuity for handover; UK GDPR storage limitation", 3, "it_ops",
+     [("Microsoft 365", "2026-06-05", 9)]),
+    ("End-of-line test records", "Tulip MES", 120, "Yearly archive purge of records older than 10 years",
+     "Product liability (Consumer Protection Act 1987: 10-year long-stop)", 12, "production_mgr",
+     [("Tulip MES", "2017-02-13", 1_310_000)]),
+    ("Security event logs", "CrowdStrike Falcon", 12, "Falcon data retention setting (rolling)",
+     "Security investigation needs", 12, "sec_eng",
+     [("CrowdStrike Falcon", "2025-12-08", 96_000_000)]),
+    ("Marketing consent records", "Salesforce", 36, "Purge of unsubscribed contacts older than 3 years",
+     "UK GDPR accountability for consent; PECR", 6, "marketing",
+     [("Salesforce", "2023-12-11", 3400)]),
+]
+
+
+def sheet_retention():
+    rules, deletions, inventory = [], [], []
+    for category, system, months, method, basis, cadence, performer, items in RETENTION:
+        rules.append({"data_category": category, "system": system, "retention_months": months,
+                      "deletion_method": method, "legal_basis": basis})
+        if cadence:
+            day = date(2025, 1, 1)
+            if cadence == 12:
+                runs = [D("2025-01-16"), D("2026-01-15")]
+            else:
+                runs = []
+                while day <= D("2026-11-13"):
+                    runs.append(day)
+                    day = add_months(day, cadence)
+            for run in runs:
+                run = workday(run + timedelta(days=rng.randint(2, 9)))
+                if run > D("2026-11-13"):
+                    continue
+                purged = {"Customer telemetry (active customers)": 310_000_000, "Platform application logs": 30_000_000,
+                          "Security event logs": 90_000_000, "Financial records": 38_000, "Payroll records": 2_400,
+                          "End-of-line test records": 41_000, "Employee personnel files": 21, "Support tickets": 610,
+                          "Unconverted sales leads": 480, "Leaver mailboxes": 2, "Marketing consent records": 260}[category]
+                purged = int(purged * (0.8 + 0.4 * rng.random()))
+                deletions.append({"retention_rule": category, "deleted_on": run, "records_purged": max(1, purged),
+                                  "performed_by": P[performer]})
+        for sys_name, oldest, count in items:
+            inventory.append({"data_category": category, "system": sys_name, "oldest_record_on": D(oldest),
+                              "record_count": count, "checked_on": rdate(D("2026-10-19"), D("2026-11-06"))})
+    deletions.sort(key=lambda r: (r["retention_rule"], r["deleted_on"]))
+    return rules, deletions, inventory
+
+
+# --------------------------------------------------------------------------------------------
+# Evidence and evidence links (7.5, 9.1, Annex A)
+# --------------------------------------------------------------------------------------------
+
+NOTE_EVIDENCE = {
+    "clear desk walk-round": ["Walk-round of {n} desks: {k} unlocked screens and one unattended printout; owners reminded.",
+                              "Walk-round of {n} desks at Sheffield and Manchester: {k} issues, all fixed on the day."],
+    "perimeter inspection": ["Fence line, gates and shutters inspected; {k} repair raised for the north gate hinge.",
+                             "Perimeter inspected with the guarding contractor; no defects."],
+    "secure area inspection": ["Comms room, engineering lab and calibration lab checked: doors close and lock, access lists current."],
+    "equipment siting check": ["Comms cabinets locked; line PCs in enclosures; {k} cabinet moved away from the loading bay door."],
+    "cabling inspection": ["Patch panels labelled and locked; {k} loose floor cable on line 2 put into trunking."],
+    "labelling spot check": ["Sample of {n} documents from SharePoint: {k} missing a sensitivity label, corrected by the owners."],
+}
+
+
+def _label(kind, start):
+    if kind == "monthly":
+        return start.strftime("%B %Y")
+    if kind == "quarterly":
+        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+    if kind == "semiannual":
+        return f"H{1 if start.month <= 6 else 2} {start.year}"
+    return str(start.year)
+
+
+def periods(frequency, control):
+    """(label, period start, period end, collected on) for each period of the two years of history."""
+    out = []
+    if frequency in ("monthly", "quarterly", "semiannual"):
+        step = {"monthly": 1, "quarterly": 3, "semiannual": 6}[frequency]
+        start = date(2025, 1, 1)
+        while True:
+            end = add_months(start, step) - timedelta(days=1)
+            lag = {"monthly": (2, 9), "quarterly": (3, 15), "semiannual": (5, 20)}[frequency]
+            collected = workday(end + timedelta(days=rng.randint(*lag)))
+            if collected > D("2026-11-13"):
+                break
+            out.append((_label(frequency, start), start, end, collected))
+            start = add_months(start, step)
+    elif frequency == "annual":
+        month = 3 + (sum(ord(c) for c in control) % 8)  # each control has its own month, March to October
+        for year in (2025, 2026):
+            collected = rdate(date(year, month, 1), month_end(year, month))
+            out.append((str(year), add_months(collected, -12) + timedelta(days=1), collected, collected))
+    elif frequency == "biennial":
+        collected = rdate(D("2025-05-01"), D("2025-05-30"))
+        out.append(("2025", add_months(collected, -24) + timedelta(days=1), collected, collected))
+    return out
+
+
+def collector(key: str, day: date) -> str:
+    person = PEOPLE[key]
+    return person.email if person.employed_on(day) else P["ciso"]
+
+
+def sheet_evidence(soa_rows, reviews, suppliers, incidents):
+    items = []  # dicts without ref, plus "links"
+
+    def add(title, day, by, start=None, end=None, links=(), note=""):
+        items.append({"title": title[0].upper() + title[1:], "kind": "note" if note else "url", "note": note,
+                      "collected_on": day, "collected_by": by, "period_start": start, "period_end": end,
+                      "links": list(links)})
+
+    # 1. Evidence of operation for each applicable control, at its committed frequency.
+    for row in soa_rows:
+        control = row["control"]
+        if not row["applicable"] or control in ("5.18", "7.14"):
+            continue  # 5.18: the access reviews are the evidence; 7.14: PLANTED (F17), nothing collected
+        owner_key = BY_EMAIL[row["owner"]].key
+        noun = SOA[control][5]
+        for label, start, end, collected in periods(row["evidence_frequency"], control):
+            if control == "8.15" and collected > D("2026-04-30"):
+                continue  # PLANTED (F17): quarterly log reviews stopped after Q1 2026
+            note = ""
+            if noun in NOTE_EVIDENCE:
+                note = rng.choice(NOTE_EVIDENCE[noun]).format(n=rng.randint(30, 80), k=rng.randint(1, 4))
+            links = [("SoA", control)]
+            if control == "5.30":
+                links.append(("Systems", "AWS production"))
+            add(f"{label} {noun}", collected, collector(owner_key, collected), start, end, links, note)
+
+    # 2. Every access review, linked to the review and to 5.18.
+    for review in reviews:
+        day = review["reviewed_on"]
+        key = f"{review['system']} / {day.isoformat()}"
+        add(f"{review['system']} access review export, {day.strftime('%B %Y')}", day, review["reviewer"],
+            None, day, [("Access reviews", key), ("SoA", "5.18")])
+
+    # 3. Supplier assessments, linked to the supplier and to 5.22 (and 5.23 for cloud services).
+    for supplier in suppliers:
+        day = supplier["last_assessed_on"]
+        if day is None:
+            continue
+        links = [("Suppliers", supplier["name"]), ("SoA", "5.22")]
+        if supplier["is_cloud_service"]:
+            links.append(("SoA", "5.23"))
+        how = "questionnaire, SOC 2 Type II report review" if supplier["is_cloud_service"] else "questionnaire and certificates"
+        add(f"{supplier['name']} supplier assessment ({how})", day, supplier["owner"], None, day, links)
+        if supplier["review_frequency"] == "annual":
+            earlier = workday(add_months(day, -12) + timedelta(days=rng.randint(-20, 5)))
+            if earlier >= D("2025-01-06") and BY_EMAIL[supplier["owner"]].employed_on(earlier):
+                add(f"{supplier['name']} supplier assessment ({how})", earlier, supplier["owner"], None, earlier,
+                    [("Suppliers", supplier["name"]), ("SoA", "5.22")])
+
+    # 4. Post-incident reviews of closed medium and higher incidents.
+    for incident in incidents:
+        if incident["severity"] in ("medium", "high", "critical") and incident["closed_on"] and incident["lessons_learned"]:
+            add(f"Post-incident review {incident['ref']}: {incident['title']}", incident["closed_on"], P["isms_mgr"]
+                if PEOPLE["isms_mgr"].employed_on(incident["closed_on"]) else P["ciso"], incident["occurred_on"],
+                incident["closed_on"], [("Incidents", incident["ref"]), ("SoA", "5.27")])
+
+    items.sort(key=lambda e: (e["collected_on"], e["title"]))
+    evidence, links = [], []
+    for n, item in enumerate(items, start=1):
+        ref = f"EV-{n:04d}"
+        evidence.append({"ref": ref, "title": item["title"], "kind": item["kind"],
+                         "url": "" if item["kind"] == "note" else f"{EVIDENCE_STORE}/{ref.lower()}",
+                         "note": item["note"], "collected_on": item["collected_on"],
+                         "collected_by": item["collected_by"], "period_start": item["period_start"],
+                         "period_end": item["period_end"], "sha256": None})
+        seen = set()
+        for record_type, record_key in item["links"]:
+            if (record_type, record_key) not in seen:
+                seen.add((record_type, record_key))
+                links.append({"evidence": ref, "record_type": record_type, "record_key": record_key})
+    return evidence, links
+
+
+# --------------------------------------------------------------------------------------------
+# The workbook
+# --------------------------------------------------------------------------------------------
+
+# sheet name and columns, exactly as declared in src/isms/*/registers.py, in register order.
+SHEETS = [
+    ("Departments", ("name", "manager")),
+    ("People", ("email", "name", "department", "job_title", "manager", "kind", "start_date", "leave_date")),
+    ("Training courses", ("name", "topic", "audience", "mandatory", "refresher_months")),
+    ("Training completions", ("person", "course", "completed_on", "score", "passed")),
+    ("Awareness checks", ("person", "checked_on", "topic", "passed", "score")),
+    ("ISMS roles", ("role", "person", "responsibilities", "assigned_on", "ended_on")),
+    ("Resources", ("description", "kind", "amount", "currency", "approved_by", "approved_on")),
+    ("Scope", ("version", "statement", "in_scope", "out_of_scope", "boundaries", "approved_by", "approved_on")),
+    ("Context issues", ("title", "kind", "category", "description", "is_relevant", "rationale", "reviewed_on")),
+    ("Interested parties", ("name", "kind", "description")),
+    ("Party requirements", ("party", "requirement", "how_addressed", "is_climate_related")),
+    ("Risk method", ("name", "likelihood_levels", "impact_levels", "acceptance_threshold", "high_threshold",
+                     "review_interval_months", "description", "approved_by", "approved_on")),
+    ("Processes", ("name", "department", "owner", "description")),
+    ("Assets", ("name", "kind", "owner", "department", "process", "classification", "description")),
+    ("Risks", ("ref", "title", "asset", "process", "threat", "vulnerability", "owner", "likelihood", "impact",
+               "inherent_score", "treatment", "controls", "residual_likelihood", "residual_impact", "residual_score",
+               "last_assessed_on", "accepted_by", "accepted_on")),
+    ("Treatment plan", ("ref", "risk", "action", "owner", "due_on", "budget", "resources", "status", "completed_on",
+                        "controls")),
+    ("SoA", ("control", "applicable", "inclusion_reasons", "justification", "implementation_status", "owner",
+             "evidence_frequency", "implementation_notes")),
+    ("SoA versions", ("version", "approved_by", "approved_on", "change_summary")),
+    ("Objectives", ("ref", "statement", "metric", "target", "higher_is_better", "unit", "measurement_frequency",
+                    "owner", "due_on", "strategic_goal")),
+    ("Measurements", ("objective", "measured_on", "value", "note")),
+    ("Documents", ("ref", "title", "kind", "owner", "review_interval_months", "next_review_on", "clauses",
+                   "controls")),
+    ("Document versions", ("document", "version", "author", "approver", "approved_on", "effective_on",
+                           "change_summary", "text")),
+    ("Systems", ("name", "owner", "criticality", "access_review_frequency", "description")),
+    ("Access reviews", ("system", "reviewed_on", "reviewer", "accounts_reviewed", "accounts_removed", "notes")),
+    ("Accounts", ("system", "username", "person", "is_active", "is_privileged", "last_used_on")),
+    ("Suppliers", ("name", "service", "tier", "data_access", "is_cloud_service", "owner", "contract_reference",
+                   "contract_signed_on", "security_requirements", "review_frequency", "last_assessed_on",
+                   "last_assessment_result")),
+    ("Incidents", ("ref", "title", "kind", "severity", "occurred_on", "reported_on", "reported_by", "closed_on",
+                   "root_cause", "lessons_learned")),
+    ("Retention schedule", ("data_category", "system", "retention_months", "deletion_method", "legal_basis")),
+    ("Deletion records", ("retention_rule", "deleted_on", "records_purged", "performed_by")),
+    ("Data inventory", ("data_category", "system", "oldest_record_on", "record_count", "checked_on")),
+    ("Evidence", ("ref", "title", "kind", "url", "note", "collected_on", "collected_by", "period_start",
+                  "period_end", "sha256")),
+    ("Evidence links", ("evidence", "record_type", "record_key")),
+]
+
+
+def build_data() -> dict[str, list[dict]]:
+    courses, completions = sheet_training()
+    parties, requirements = sheet_parties()
+    assets = sheet_assets()
+    objectives, measurements = sheet_objectives()
+    documents, versions = sheet_documents()
+    systems, accounts, reviews = sheet_systems_accounts_reviews()
+    suppliers = sheet_suppliers()
+    incidents = sheet_incidents()
+    rules, deletions, inventory = sheet_retention()
+    soa = sheet_soa()
+    evidence, links = sheet_evidence(soa, reviews, suppliers, incidents)
+    return {
+        "Departments": sheet_departments(),
+        "People": sheet_people(),
+        "Training courses": courses,
+        "Training completions": completions,
+        "Awareness checks": sheet_awareness_checks(),
+        "ISMS roles": sheet_roles(assets),
+        "Resources": sheet_resources(),
+        "Scope": sheet_scope(),
+        "Context issues": sheet_context_issues(),
+        "Interested parties": parties,
+        "Party requirements": requirements,
+        "Risk method": [RISK_METHOD],
+        "Processes": sheet_processes(),
+        "Assets": assets,
+        "Risks": RISK_ROWS,
+        "Treatment plan": ACTION_ROWS,
+        "SoA": soa,
+        "SoA versions": sheet_soa_versions(),
+        "Objectives": objectives,
+        "Measurements": measurements,
+        "Documents": documents,
+        "Document versions": versions,
+        "Systems": systems,
+        "Access reviews": reviews,
+        "Accounts": accounts,
+        "Suppliers": suppliers,
+        "Incidents": incidents,
+        "Retention schedule": rules,
+        "Deletion records": deletions,
+        "Data inventory": inventory,
+        "Evidence": evidence,
+        "Evidence links": links,
+    }
+
+
+def cell_value(value):
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+FIXED_TIME = datetime(2026, 11, 30, 9, 0, 0)
+
+
+def write_workbook(data: dict[str, list[dict]], path: Path) -> None:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    bold = Font(bold=True)
+    for sheet, columns in SHEETS:
+        ws = workbook.create_sheet(sheet)
+        ws.append(list(columns))
+        for cell in ws[1]:
+            cell.font = bold
+        ws.freeze_panes = "A2"
+        for row in data[sheet]:
+            unknown = set(row) - set(columns)
+            if unknown:
+                raise SystemExit(f"{sheet}: unknown columns {sorted(unknown)}")
+            ws.append([cell_value(row.get(column)) for column in columns])
+        for column_cells in ws.iter_cols(min_row=1, max_row=1):
+            for cell in column_cells:
+                cell.number_format = "General"
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, date):
+                    cell.number_format = "yyyy-mm-dd"
+        for index, column in enumerate(columns, start=1):
+            letter = ws.cell(row=1, column=index).column_letter
+            ws.column_dimensions[letter].width = max(12, min(60, len(column) + 4))
+    workbook.properties.creator = "examples/acme/build_workbook.py"
+    workbook.properties.title = "Acme Components Ltd: ISMS registers (demo data)"
+    workbook.properties.created = FIXED_TIME
+    workbook.properties.modified = FIXED_TIME
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    path.write_bytes(_normalise_zip(buffer.getvalue()))
+
+
+def _normalise_zip(payload: bytes) -> bytes:
+    """Rewrite the .xlsx package with fixed timestamps so that every run writes the same bytes."""
+    source = zipfile.ZipFile(io.BytesIO(payload))
+    out = io.BytesIO()
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", content)
+                content = re.sub(rb"(<dcterms:created[^>]*>)[^<]*(</dcterms:created>)", rb"\g<1>" + stamp + rb"\g<2>", content)
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            target.writestr(fixed, content)
+    return out.getvalue()
+
+
+def main(argv: list[str]) -> int:
+    output = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parent / "acme.xlsx"
+    data = build_data()
+    write_workbook(data, output)
+    width = max(len(sheet) for sheet, _ in SHEETS)
+    for sheet, _columns in SHEETS:
+        print(f"{sheet:<{width}}  {len(data[sheet]):>5}")
+    print(f"wrote {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
