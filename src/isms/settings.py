@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "isms.documents",
     "isms.operations",
     "isms.evidence",
+    "isms.audits",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ REGISTER_APPS = {
     "documents",
     "operations",
     "evidence",
+    "audits",
 }
 
 

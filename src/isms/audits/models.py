@@ -1,0 +1,225 @@
+"""The records of clause 9 and 10: internal audits, management reviews, nonconformities and
+the certification body's audits."""
+
+from django.db import models
+
+from isms.catalog.models import Clause, Control
+from isms.core.models import OrganisationScopedModel, person_field, unique_key
+
+
+class InternalAudit(OrganisationScopedModel):
+    """One internal audit of the programme (9.2), with its scope and auditors."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    _history_m2m_fields = ["team", "clauses", "controls", "departments", "processes"]
+
+    ref = models.CharField(max_length=30, help_text="Audit id, unique, e.g. IA-2026-01.")
+    title = models.CharField(max_length=300, help_text="What is audited.")
+    planned_on = models.DateField(help_text="Planned start date.")
+    completed_on = models.DateField(null=True, blank=True, help_text="Date the report was issued.")
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PLANNED, help_text="Progress."
+    )
+    lead_auditor = person_field("Lead auditor (email).")
+    team = models.ManyToManyField(
+        "people.Person", blank=True, related_name="+", help_text="Other auditors (emails with |)."
+    )
+    clauses = models.ManyToManyField(
+        Clause, blank=True, related_name="+", help_text="Clauses in scope (ids with |)."
+    )
+    controls = models.ManyToManyField(
+        Control, blank=True, related_name="+", help_text="Annex A controls in scope (ids with |)."
+    )
+    departments = models.ManyToManyField(
+        "people.Department",
+        blank=True,
+        related_name="+",
+        help_text="Departments audited (names with |).",
+    )
+    processes = models.ManyToManyField(
+        "risk.Process", blank=True, related_name="+", help_text="Processes audited (names with |)."
+    )
+    criteria = models.TextField(blank=True, help_text="Audit criteria (standard, policies).")
+    report_summary = models.TextField(blank=True, help_text="Conclusions of the audit report.")
+
+    class Meta:
+        ordering = ["-planned_on"]
+        constraints = [unique_key("ref")]
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.title}"
+
+
+class ManagementReview(OrganisationScopedModel):
+    """A management review (9.3) and which of the required inputs it covered."""
+
+    _history_m2m_fields = ["attendees"]
+
+    ref = models.CharField(max_length=30, help_text="Review id, unique, e.g. MR-2026-1.")
+    held_on = models.DateField(help_text="Date of the meeting.")
+    chair = person_field("Who chaired it (email).")
+    attendees = models.ManyToManyField(
+        "people.Person", blank=True, related_name="+", help_text="Who attended (emails with |)."
+    )
+    covers_previous_actions = models.BooleanField(
+        default=False, help_text="a) Status of actions from previous reviews."
+    )
+    covers_context_changes = models.BooleanField(
+        default=False, help_text="b) Changes in external and internal issues."
+    )
+    covers_party_needs = models.BooleanField(
+        default=False, help_text="c) Changes in interested parties' needs and expectations."
+    )
+    covers_nonconformities = models.BooleanField(
+        default=False, help_text="d1) Nonconformities and corrective actions."
+    )
+    covers_monitoring = models.BooleanField(
+        default=False, help_text="d2) Monitoring and measurement results."
+    )
+    covers_audit_results = models.BooleanField(default=False, help_text="d3) Audit results.")
+    covers_objectives = models.BooleanField(
+        default=False, help_text="d4) Fulfilment of the security objectives."
+    )
+    covers_party_feedback = models.BooleanField(
+        default=False, help_text="e) Feedback from interested parties."
+    )
+    covers_risk = models.BooleanField(
+        default=False, help_text="f) Risk assessment results and the treatment plan's status."
+    )
+    covers_improvement = models.BooleanField(
+        default=False, help_text="g) Opportunities for continual improvement."
+    )
+    decisions = models.TextField(blank=True, help_text="Decisions taken (9.3.3).")
+    resources_allocated = models.TextField(
+        blank=True, help_text="Resources the review allocated or confirmed."
+    )
+    actions = models.TextField(blank=True, help_text="Actions agreed, with owners and dates.")
+    signed_by = person_field("Member of top management who signed the minutes (email).")
+    signed_on = models.DateField(null=True, blank=True, help_text="Date signed.")
+
+    class Meta:
+        ordering = ["-held_on"]
+        constraints = [unique_key("ref")]
+
+    def __str__(self) -> str:
+        return f"{self.ref} ({self.held_on})"
+
+    INPUT_FIELDS = (
+        "covers_previous_actions",
+        "covers_context_changes",
+        "covers_party_needs",
+        "covers_nonconformities",
+        "covers_monitoring",
+        "covers_audit_results",
+        "covers_objectives",
+        "covers_party_feedback",
+        "covers_risk",
+        "covers_improvement",
+    )
+
+
+class Nonconformity(OrganisationScopedModel):
+    """A nonconformity and its correction, root cause, corrective action and verification (10.2)."""
+
+    class Source(models.TextChoices):
+        MOCK_AUDIT = "mock_audit", "Mock audit finding"
+        INTERNAL_AUDIT = "internal_audit", "Internal audit"
+        EXTERNAL_AUDIT = "external_audit", "External audit"
+        INCIDENT = "incident", "Incident"
+        COMPLAINT = "complaint", "Complaint"
+        OTHER = "other", "Other"
+
+    class Grade(models.TextChoices):
+        MAJOR = "major", "Major"
+        MINOR = "minor", "Minor"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ACTION_PLANNED = "action_planned", "Corrective action planned"
+        VERIFYING = "verifying", "Awaiting effectiveness check"
+        CLOSED = "closed", "Closed"
+
+    ref = models.CharField(max_length=30, help_text="Nonconformity id, unique, e.g. NC-2026-004.")
+    source = models.CharField(
+        max_length=20, choices=Source.choices, help_text="Where it came from."
+    )
+    audit = models.ForeignKey(
+        InternalAudit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="nonconformities",
+        help_text="Internal audit that raised it (ref).",
+    )
+    grade = models.CharField(max_length=10, choices=Grade.choices, help_text="major or minor.")
+    reference = models.CharField(
+        max_length=20, blank=True, help_text="Clause or control id it breaches, e.g. 9.2 or 5.18."
+    )
+    raised_on = models.DateField(help_text="Date raised.")
+    description = models.TextField(help_text="What was found, with the evidence.")
+    correction = models.TextField(blank=True, help_text="Immediate fix of the instance.")
+    root_cause = models.TextField(blank=True, help_text="Why it happened (five whys, causes).")
+    corrective_action = models.TextField(
+        blank=True, help_text="What changes so it does not happen again."
+    )
+    process_changed = models.CharField(
+        max_length=300, blank=True, help_text="The process or control the action changes."
+    )
+    owner = person_field("Who owns the corrective action (email).")
+    due_on = models.DateField(null=True, blank=True, help_text="Corrective action due date.")
+    effectiveness_checked_by = person_field("Who verified effectiveness (email).")
+    effectiveness_checked_on = models.DateField(
+        null=True, blank=True, help_text="Date effectiveness was verified."
+    )
+    effective = models.BooleanField(
+        null=True, blank=True, help_text="Whether the action proved effective."
+    )
+    closed_on = models.DateField(null=True, blank=True, help_text="Date closed.")
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.OPEN, help_text="Where it stands."
+    )
+
+    class Meta:
+        ordering = ["-raised_on"]
+        verbose_name_plural = "nonconformities"
+        constraints = [unique_key("ref")]
+
+    def __str__(self) -> str:
+        return f"{self.ref} ({self.grade})"
+
+
+class ExternalAudit(OrganisationScopedModel):
+    """An audit by the certification body: stage 1, stage 2, surveillance or recertification."""
+
+    class Kind(models.TextChoices):
+        STAGE_1 = "stage1", "Stage 1"
+        STAGE_2 = "stage2", "Stage 2"
+        SURVEILLANCE = "surveillance", "Surveillance"
+        RECERTIFICATION = "recertification", "Recertification"
+
+    ref = models.CharField(max_length=30, help_text="Audit id, unique, e.g. CB-2026-S2.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, help_text="Type of audit.")
+    certification_body = models.CharField(max_length=200, help_text="Who audits.")
+    planned_on = models.DateField(help_text="Planned (first) day.")
+    held_on = models.DateField(null=True, blank=True, help_text="Day it took place.")
+    majors = models.PositiveSmallIntegerField(default=0, help_text="Major nonconformities raised.")
+    minors = models.PositiveSmallIntegerField(default=0, help_text="Minor nonconformities raised.")
+    ofis = models.PositiveSmallIntegerField(default=0, help_text="Opportunities for improvement.")
+    recommended = models.BooleanField(
+        null=True, blank=True, help_text="Whether certification was recommended."
+    )
+    certificate_expires_on = models.DateField(
+        null=True, blank=True, help_text="Expiry of the certificate issued or confirmed."
+    )
+
+    class Meta:
+        ordering = ["-planned_on"]
+        constraints = [unique_key("ref")]
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.get_kind_display()}"
