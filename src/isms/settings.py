@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "isms.operations",
     "isms.evidence",
     "isms.audits",
+    "isms.readiness",
 ]
 
 MIDDLEWARE = [

@@ -3,7 +3,7 @@
 import typer
 
 from isms import __version__
-from isms.cli import catalog, demo, exchange, organisations
+from isms.cli import assess, catalog, demo, exchange, organisations
 from isms.cli.output import console
 
 app = typer.Typer(
@@ -21,6 +21,8 @@ app.command("demo")(demo.demo)
 app.command("import")(exchange.import_command)
 app.command("export")(exchange.export_command)
 app.command("template")(exchange.template_command)
+app.command("assess")(assess.assess_command)
+app.command("rules")(assess.rules_command)
 
 
 @app.command("migrate")

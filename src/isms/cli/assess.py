@@ -1,0 +1,223 @@
+"""``isms assess`` (the mock certification audit) and ``isms rules`` (the rule catalogue)."""
+
+import datetime as dt
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from isms.cli.database import ensure_database
+from isms.cli.exchange import _organisation, _user
+from isms.cli.output import OutputFormat, console, emit, fail
+from isms.readiness.engine import run_assessment
+from isms.readiness.finding import Grade
+from isms.readiness.registry import all_rules
+from isms.readiness.reports.json import result_to_dict
+from isms.readiness.store import diff_with_previous, latest_assessment, save_result
+
+EXIT_FINDINGS = 1
+
+
+class ReportFormat(StrEnum):
+    table = "table"
+    json = "json"
+    html = "html"
+    pdf = "pdf"
+
+
+class FailOn(StrEnum):
+    major = "major"
+    minor = "minor"
+
+
+def _codes(value: str | None) -> list[str] | None:
+    return [part.strip() for part in value.split(",") if part.strip()] if value else None
+
+
+def _as_of(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        fail(f"--as-of expects a date like 2026-11-30, got {value!r}")
+
+
+def assess_command(
+    org: str = typer.Option(..., "--org", help="Organisation slug."),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Audit date YYYY-MM-DD; rules judge at this date. Default today."
+    ),
+    stage: int = typer.Option(
+        2, "--stage", min=1, max=2, help="1 = documents and readiness; 2 = implementation too."
+    ),
+    fmt: ReportFormat = typer.Option(ReportFormat.table, "--format", "-f", help="Output format."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the report here (required for pdf)."
+    ),
+    fail_on: FailOn | None = typer.Option(
+        None, "--fail-on", help="Exit 1 when a finding of this grade or worse exists."
+    ),
+    select: str | None = typer.Option(
+        None, "--select", help="Only these rules: codes or prefixes, comma-separated (SOA,RSK001)."
+    ),
+    ignore: str | None = typer.Option(None, "--ignore", help="Skip these rules (codes/prefixes)."),
+    diff: bool = typer.Option(
+        False, "--diff", help="Show findings new and resolved since the last run."
+    ),
+    save: bool = typer.Option(
+        True, "--save/--no-save", help="Store the run for trends and --diff."
+    ),
+    as_user: str | None = typer.Option(None, "--as", help="Record the run as made by this user."),
+) -> None:
+    """Run the mock certification audit and report what an auditor would raise."""
+    ensure_database()
+    organisation = _organisation(org)
+    user = _user(as_user)
+    audit_date = _as_of(as_of)
+    selected, ignored = _codes(select), _codes(ignore)
+    known = {r.code for r in all_rules()} | {r.name for r in all_rules()}
+    for value in (selected or []) + (ignored or []):
+        if not any(code.startswith(value) for code in known) and value not in known:
+            fail(f"no rule matches {value!r}; see isms rules")
+    if fmt is ReportFormat.pdf and output is None:
+        fail("--format pdf needs --output PATH.pdf")
+
+    with console.status("Running the mock audit...") if fmt is ReportFormat.table else _quiet():
+        result = run_assessment(organisation, audit_date, stage, selected, ignored)
+    previous = latest_assessment(organisation) if diff else None
+    if save:
+        save_result(result, user, {"select": selected, "ignore": ignored})
+
+    if fmt is ReportFormat.json:
+        data = result_to_dict(result)
+        if diff:
+            changes = diff_with_previous(result, previous)
+            data["diff"] = {
+                "previous_run_at": changes.previous.run_at.isoformat()
+                if changes.previous
+                else None,
+                "new": [f.as_dict() for f in changes.new],
+                "resolved": [
+                    {"code": f.code, "subject": {"type": f.subject_type, "key": f.subject_key}}
+                    for f in changes.resolved
+                ],
+            }
+        _write(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
+    elif fmt is ReportFormat.html:
+        from isms.readiness.reports.html import render_html
+
+        _write(render_html(result), output)
+    elif fmt is ReportFormat.pdf:
+        from isms.readiness.reports.pdf import write_pdf
+
+        pages = write_pdf(result, output)
+        console.print(f"Wrote {output} ({pages} pages).")
+    else:
+        _print_table(result)
+        if diff:
+            _print_diff(result, previous)
+        if output:
+            fail("--output is for json, html and pdf; the table prints to the terminal")
+
+    if result.errors:
+        for error in result.errors:
+            console.print(f"[red]rule {error.code} failed:[/] {error.message}", highlight=False)
+    if fail_on is not None:
+        threshold = Grade(fail_on.value).rank
+        if any(f.grade.rank >= threshold for f in result.findings):
+            raise typer.Exit(EXIT_FINDINGS)
+
+
+class _quiet:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        fail(f"cannot write {output}: {error}")
+    console.print(f"Wrote {output}.")
+
+
+GRADE_STYLE = {"major": "bold red", "minor": "yellow", "ofi": "cyan"}
+
+
+def _print_table(result) -> None:
+    table = Table(
+        title=f"Mock audit of {result.organisation.slug} as of {result.as_of}, stage {result.stage}"
+    )
+    for column in ("grade", "code", "reference", "subject", "finding", "due"):
+        table.add_column(column)
+    for finding in result.findings:
+        table.add_row(
+            f"[{GRADE_STYLE[finding.grade.value]}]{finding.grade.value}[/]",
+            finding.code,
+            finding.reference,
+            str(finding.subject),
+            finding.title,
+            finding.due.isoformat() if finding.due else "",
+        )
+    console.print(table)
+    counts = result.counts
+    console.print(
+        f"{counts['major']} major, {counts['minor']} minor, {counts['ofi']} OFI from "
+        f"{len(result.rules_run)} rules ({len(result.passed)} passed). "
+        f"Readiness score {result.score}/100. "
+        f"Verdict: [bold]certification {result.verdict}[/]."
+    )
+
+
+def _print_diff(result, previous) -> None:
+    changes = diff_with_previous(result, previous)
+    if changes.previous is None:
+        console.print("No previous run to compare with.")
+        return
+    console.print(
+        f"Since the run of {changes.previous.run_at:%Y-%m-%d %H:%M} (as of "
+        f"{changes.previous.as_of}): {len(changes.new)} new, {len(changes.resolved)} resolved, "
+        f"{changes.unchanged} unchanged."
+    )
+    for finding in changes.new:
+        console.print(f"  [red]+ {finding.code}[/] {finding.subject}: {finding.title}")
+    for finding in changes.resolved:
+        console.print(
+            f"  [green]- {finding.code}[/] {finding.subject_type} {finding.subject_key}: "
+            f"{finding.title}"
+        )
+
+
+def rules_command(
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
+) -> None:
+    """List every rule of the mock audit: code, name, reference, stage, grade, summary."""
+    rows = [
+        {
+            "code": r.code,
+            "name": r.name,
+            "reference": r.reference,
+            "stage": r.stage,
+            "grade": r.grade.value,
+            "summary": r.sections["What it checks"],
+            "why": r.sections["Why an auditor cares"],
+            "fix": r.sections["How to fix"],
+            "grading": r.sections["Grade"],
+            "version": r.version,
+        }
+        for r in all_rules()
+    ]
+    columns = ["code", "name", "reference", "stage", "grade"]
+    if fmt is not OutputFormat.table:
+        columns += ["summary", "why", "fix", "grading", "version"]
+    emit(rows, columns, fmt, title=f"{len(rows)} mock-audit rules")

@@ -1,0 +1,65 @@
+"""Stored assessment runs, for trends and for --diff. A run is an immutable record."""
+
+from django.conf import settings
+from django.db import models
+
+from isms.core.models import Organisation
+
+
+class Assessment(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="assessments"
+    )
+    as_of = models.DateField()
+    stage = models.PositiveSmallIntegerField()
+    run_at = models.DateTimeField()
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verdict = models.CharField(max_length=100)
+    score = models.PositiveSmallIntegerField()
+    majors = models.PositiveIntegerField()
+    minors = models.PositiveIntegerField()
+    ofis = models.PositiveIntegerField()
+    profile = models.JSONField(help_text="Deadlines and escalation threshold used.")
+    rule_versions = models.JSONField(help_text="Code -> version of every rule that ran.")
+    errors = models.JSONField(default=list, help_text="Rules that raised, with the message.")
+    selection = models.JSONField(default=dict, help_text="--select / --ignore used.")
+
+    class Meta:
+        ordering = ["-run_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "-run_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} as of {self.as_of} (stage {self.stage}): {self.verdict}"
+
+
+class AssessmentFinding(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="findings")
+    code = models.CharField(max_length=6)
+    name = models.CharField(max_length=80)
+    grade = models.CharField(max_length=5)
+    stage = models.PositiveSmallIntegerField()
+    reference = models.CharField(max_length=60)
+    subject_type = models.CharField(max_length=60)
+    subject_key = models.CharField(max_length=300)
+    title = models.CharField(max_length=300)
+    detail = models.TextField()
+    recommendation = models.TextField()
+    due = models.DateField(null=True, blank=True)
+    department = models.CharField(max_length=120, blank=True)
+    process = models.CharField(max_length=200, blank=True)
+    grouped_in = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="grouped"
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["assessment", "code"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.subject_type} {self.subject_key}"
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        return (self.code, self.subject_type, self.subject_key)

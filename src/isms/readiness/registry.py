@@ -1,0 +1,101 @@
+"""The rule registry, in the style of a linter: each rule is a small function registered with a
+stable code (never reused), a kebab-case name for the problem, the clause or control it cites,
+the audit stage and its default grade. Its docstring has fixed sections that docs/rules.md is
+generated from: What it checks, Why an auditor cares, How to fix, Grade.
+"""
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from isms.readiness.finding import Finding, Grade
+
+SECTIONS = ("What it checks", "Why an auditor cares", "How to fix", "Grade")
+CODE_PATTERN = re.compile(r"^[A-Z]{3}\d{3}$")
+NAME_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    reference: str
+    stage: int
+    grade: Grade
+    title: str
+    check: Callable[..., Iterable[Finding]]
+    version: int
+    sections: dict[str, str]
+
+    @property
+    def summary(self) -> str:
+        return self.sections["What it checks"].split(". ")[0].rstrip(".") + "."
+
+    @property
+    def area(self) -> str:
+        return self.check.__module__.rsplit(".", 1)[-1]
+
+
+_RULES: dict[str, Rule] = {}
+
+
+def parse_sections(doc: str | None, code: str) -> dict[str, str]:
+    """Split a rule docstring into its fixed sections; every section is required."""
+    if not doc:
+        raise ValueError(f"rule {code} has no docstring")
+    pattern = re.compile(r"^\s*(" + "|".join(SECTIONS) + r"):\s*", re.MULTILINE)
+    parts = pattern.split(doc)
+    sections = {}
+    for index in range(1, len(parts) - 1, 2):
+        sections[parts[index]] = " ".join(parts[index + 1].split())
+    missing = [name for name in SECTIONS if not sections.get(name)]
+    if missing:
+        raise ValueError(f"rule {code} docstring lacks section(s): {', '.join(missing)}")
+    return sections
+
+
+def rule(
+    *,
+    code: str,
+    name: str,
+    reference: str,
+    stage: int,
+    grade: Grade,
+    title: str,
+    version: int = 1,
+):
+    """Register a rule function ``check(ctx) -> Iterable[Finding]``."""
+    if not CODE_PATTERN.match(code):
+        raise ValueError(f"rule code {code!r} must be three capitals and three digits")
+    if not NAME_PATTERN.match(name):
+        raise ValueError(f"rule name {name!r} must be kebab-case")
+    if stage not in (1, 2):
+        raise ValueError(f"rule {code}: stage is 1 or 2")
+
+    def decorate(check):
+        if code in _RULES:
+            raise ValueError(f"rule code {code} registered twice")
+        if any(existing.name == name for existing in _RULES.values()):
+            raise ValueError(f"rule name {name} registered twice")
+        _RULES[code] = Rule(
+            code=code,
+            name=name,
+            reference=reference,
+            stage=stage,
+            grade=Grade(grade),
+            title=title,
+            check=check,
+            version=version,
+            sections=parse_sections(check.__doc__, code),
+        )
+        return check
+
+    return decorate
+
+
+def all_rules() -> list[Rule]:
+    return sorted(_RULES.values(), key=lambda r: r.code)
+
+
+def get_rule(code: str) -> Rule:
+    return _RULES[code]

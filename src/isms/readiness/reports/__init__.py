@@ -1,0 +1,1 @@
+"""Renderings of an assessment result: JSON (versioned schema), HTML, PDF."""

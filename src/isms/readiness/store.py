@@ -1,0 +1,88 @@
+"""Saving runs and comparing them (``isms assess --diff``)."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from isms.readiness.engine import Result
+from isms.readiness.models import Assessment, AssessmentFinding
+
+
+@transaction.atomic
+def save_result(result: Result, user=None, selection: dict | None = None) -> Assessment:
+    counts = result.counts
+    assessment = Assessment.objects.create(
+        organisation=result.organisation,
+        as_of=result.as_of,
+        stage=result.stage,
+        run_at=result.run_at,
+        run_by=user,
+        verdict=result.verdict,
+        score=result.score,
+        majors=counts["major"],
+        minors=counts["minor"],
+        ofis=counts["ofi"],
+        profile={
+            "name": result.profile.name,
+            "major_days": result.profile.major_days,
+            "minor_days": result.profile.minor_days,
+            "escalation_threshold": result.profile.escalation_threshold,
+        },
+        rule_versions={rule.code: rule.version for rule in result.rules_run},
+        errors=[{"code": e.code, "message": e.message} for e in result.errors],
+        selection=selection or {},
+    )
+    for finding in result.findings:
+        parent = _store(assessment, finding, None)
+        for member in finding.grouped:
+            _store(assessment, member, parent)
+    return assessment
+
+
+def _store(assessment, finding, parent) -> AssessmentFinding:
+    return AssessmentFinding.objects.create(
+        assessment=assessment,
+        code=finding.code,
+        name=finding.name,
+        grade=finding.grade.value,
+        stage=finding.stage,
+        reference=finding.reference,
+        subject_type=finding.subject.type,
+        subject_key=finding.subject.key,
+        title=finding.title,
+        detail=finding.detail,
+        recommendation=finding.recommendation,
+        due=finding.due,
+        department=finding.department or "",
+        process=finding.process or "",
+        grouped_in=parent,
+    )
+
+
+@dataclass
+class Diff:
+    previous: Assessment | None
+    new: list
+    resolved: list
+    unchanged: int
+
+
+def diff_with_previous(result: Result, before: Assessment | None) -> Diff:
+    """Findings new since ``before`` and findings of ``before`` that no longer appear.
+
+    Identity is (rule code, subject type, subject key), so a finding whose wording changes is
+    the same finding."""
+    current = {f.identity: f for f in result.findings}
+    if before is None:
+        return Diff(None, list(current.values()), [], 0)
+    previous = {f.identity: f for f in before.findings.filter(grouped_in__isnull=True)}
+    new = [f for key, f in current.items() if key not in previous]
+    resolved = [f for key, f in previous.items() if key not in current]
+    return Diff(before, new, resolved, len(set(current) & set(previous)))
+
+
+def latest_assessment(organisation, exclude_pk=None) -> Assessment | None:
+    queryset = Assessment.objects.filter(organisation=organisation)
+    if exclude_pk:
+        queryset = queryset.exclude(pk=exclude_pk)
+    return queryset.first()
