@@ -42,8 +42,12 @@ def docs(
 
     from isms.cli.output import fail
     from isms.exchange.docs import render_import_format
+    from isms.readiness.docs import render_rules
 
-    pages = {Path("docs/import-format.md"): render_import_format()}
+    pages = {
+        Path("docs/import-format.md"): render_import_format(),
+        Path("docs/rules.md"): render_rules(),
+    }
     stale = [path for path, text in pages.items() if not path.exists() or path.read_text() != text]
     if write:
         for path in stale:

@@ -29,7 +29,9 @@ class Rule:
 
     @property
     def summary(self) -> str:
-        return self.sections["What it checks"].split(". ")[0].rstrip(".") + "."
+        """The *What it checks* section, as a sentence."""
+        text = self.sections["What it checks"]
+        return text[:1].upper() + text[1:]
 
     @property
     def area(self) -> str:

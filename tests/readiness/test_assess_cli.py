@@ -1,0 +1,101 @@
+"""`isms assess` and `isms rules`: formats, exit codes, --diff, stored runs, bad input."""
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from isms.cli.app import app
+from isms.readiness.models import Assessment
+from isms.readiness.registry import all_rules
+from tests.readiness.rules.test_soa import full_soa
+
+SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "assessment.schema.json").read_text())
+
+
+@pytest.fixture
+def cli(db):
+    runner = CliRunner()
+    return lambda *args: runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture
+def acme(organisation):
+    full_soa(organisation, **{"7.4": {"applicable": False}})
+    return organisation
+
+
+def test_json_output_validates_against_the_schema(cli, acme):
+    result = cli("assess", "--org", "acme", "--as-of", "2026-11-30", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, SCHEMA, format_checker=jsonschema.FormatChecker())
+    assert data["as_of"] == "2026-11-30" and data["stage"] == 2
+    assert any(f["code"] == "SOA002" and f["subject"]["key"] == "7.4" for f in data["findings"])
+    assert data["counts"]["minor"] >= 1
+
+
+def test_schema_rejects_a_malformed_result():
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"schema_version": "1.0", "verdict": "maybe"}, SCHEMA)
+
+
+def test_fail_on_sets_the_exit_code(cli, acme):
+    args = ("assess", "--org", "acme", "--as-of", "2026-11-30", "--select", "SOA002")
+    assert cli(*args, "--fail-on", "minor").exit_code == 1
+    assert cli(*args, "--fail-on", "major").exit_code == 0
+    assert cli(*args).exit_code == 0
+
+
+def test_table_output_and_stage_1(cli, acme):
+    result = cli("assess", "--org", "acme", "--as-of", "2026-11-30", "--stage", "1")
+    assert result.exit_code == 0
+    assert "SOA002" in result.stdout and "Verdict: certification" in result.stdout
+    assert "EVD001" not in result.stdout, "evidence rules are stage 2"
+
+
+def test_runs_are_stored_and_diff_shows_new_and_resolved(cli, acme):
+    base = ("assess", "--org", "acme", "--as-of", "2026-11-30", "--select", "SOA")
+    cli(*base)
+    assert Assessment.objects.count() == 1
+    stored = Assessment.objects.get()
+    assert stored.rule_versions["SOA002"] == 1 and stored.findings.filter(code="SOA002").exists()
+
+    from isms.controls.models import SoAEntry
+
+    SoAEntry.objects.filter(control__ref="7.4").update(justification="No offices")
+    SoAEntry.objects.filter(control__ref="5.7").update(inclusion_reasons="")
+    result = cli(*base, "--diff")
+    assert "1 new, 1 resolved" in result.stdout
+    assert "+ SOA003" in result.stdout and "- SOA002" in result.stdout
+    data = json.loads(cli(*base, "--diff", "--format", "json", "--no-save").stdout)
+    assert data["diff"]["new"] == [] and data["diff"]["resolved"] == []
+    assert Assessment.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--as-of", "30/11/2026"), "--as-of expects a date like 2026-11-30"),
+        (("--select", "XYZ"), "no rule matches 'XYZ'"),
+        (("--format", "pdf"), "--format pdf needs --output"),
+        (("--stage", "3"), "less than or equal to 2"),
+    ],
+)
+def test_bad_input_exits_2(cli, acme, args, message):
+    result = cli("assess", "--org", "acme", *args)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_unknown_org_exits_2(cli, db):
+    result = cli("assess", "--org", "nobody")
+    assert result.exit_code == 2 and "no organisation with slug 'nobody'" in result.output
+
+
+def test_rules_json_lists_every_rule_with_its_metadata(cli):
+    rules = json.loads(cli("rules", "--format", "json").stdout)
+    assert [r["code"] for r in rules] == [r.code for r in all_rules()]
+    assert {"code", "name", "reference", "stage", "grade", "summary"} <= set(rules[0])
