@@ -71,3 +71,20 @@ def test_membership_for_returns_only_that_organisation(
     user, membership = make_member(organisation, Role.OWNER)
     assert services.membership_for(user, organisation) == membership
     assert services.membership_for(user, other_organisation) is None
+
+
+def test_deleting_an_organisation_removes_all_its_records(organisation, other_organisation):
+    from isms.exchange.importer import import_sheets
+    from isms.exchange.readers import read_yaml
+    from isms.people.models import Department, Person
+
+    text = (
+        "Departments: [{name: Ops, manager: a@x.example}]\n"
+        "People: [{email: a@x.example, name: A, department: Ops}]\n"
+        "Systems: [{name: CRM, owner: a@x.example}]\n"
+    )
+    import_sheets(organisation, read_yaml(text))
+    import_sheets(other_organisation, read_yaml(text))
+    organisation.delete()
+    assert Person.objects.count() == 1 and Department.objects.count() == 1
+    assert Person.objects.get().organisation == other_organisation

@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from ninja import Query, Router
 from ninja.responses import Status
@@ -255,8 +255,9 @@ def make_router(register: Register) -> Router:
         try:
             with acting_as(request.user), transaction.atomic():
                 instance.delete()
-        except ProtectedError as error:
-            used_by = sorted({type(obj)._meta.verbose_name for obj in error.protected_objects})
+        except (ProtectedError, RestrictedError) as error:
+            blocking = getattr(error, "protected_objects", None) or error.restricted_objects
+            used_by = sorted({type(obj)._meta.verbose_name for obj in blocking})
             return Status(409, {"detail": f"still referred to by: {', '.join(used_by)}"})
         return Status(204, None)
 

@@ -32,7 +32,7 @@ class SoAEntry(OrganisationScopedModel):
         IMPLEMENTED = "implemented", "Implemented"
 
     control = models.ForeignKey(
-        Control, on_delete=models.PROTECT, related_name="+", help_text="Annex A control id."
+        Control, on_delete=models.RESTRICT, related_name="+", help_text="Annex A control id."
     )
     applicable = models.BooleanField(help_text="Whether the control is applicable.")
     inclusion_reasons = models.CharField(

@@ -128,7 +128,7 @@ def person_field(help_text: str, *, required: bool = False, **kwargs) -> models.
         "people.Person",
         null=not required,
         blank=not required,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="+",
         help_text=help_text,
         **kwargs,

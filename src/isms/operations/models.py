@@ -158,7 +158,7 @@ class RetentionRule(OrganisationScopedModel):
         System,
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="retention_rules",
         help_text="System that holds it.",
     )

@@ -30,7 +30,7 @@ class Person(OrganisationScopedModel):
         Department,
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="people",
         help_text="Department name.",
     )
@@ -88,7 +88,7 @@ class TrainingCompletion(OrganisationScopedModel):
     person = person_field("Who completed it (email).", required=True)
     course = models.ForeignKey(
         TrainingCourse,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="completions",
         help_text="Course name.",
     )

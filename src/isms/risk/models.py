@@ -64,7 +64,7 @@ class Process(OrganisationScopedModel):
         "people.Department",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="processes",
         help_text="Department that runs it.",
     )
@@ -102,7 +102,7 @@ class Asset(OrganisationScopedModel):
         "people.Department",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="assets",
         help_text="Department that holds it.",
     )
@@ -110,7 +110,7 @@ class Asset(OrganisationScopedModel):
         Process,
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="assets",
         help_text="Process it supports.",
     )
@@ -144,7 +144,7 @@ class Risk(OrganisationScopedModel):
         Asset,
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="risks",
         help_text="Asset at risk (name).",
     )
@@ -152,7 +152,7 @@ class Risk(OrganisationScopedModel):
         Process,
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="risks",
         help_text="Process at risk (name).",
     )

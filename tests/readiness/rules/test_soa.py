@@ -93,7 +93,7 @@ def test_soa005_passes_with_an_approved_version(organisation, findings, load):
 def test_soa006_fires_for_not_started_controls(organisation, findings):
     full_soa(organisation, **{"8.16": {"implementation_status": "not_started"}})
     (finding,) = findings("SOA006")
-    assert (finding.subject.key, finding.reference) == ("8.16", "8.16")
+    assert (finding.subject.key, finding.reference) == ("8.16", "A.8.16")
 
 
 def test_soa006_passes_when_planned_or_done(organisation, findings):

@@ -208,7 +208,7 @@ def control_not_implemented(ctx):
             Subject("SoA", entry.control.ref),
             f"Control {entry.control.ref} ({entry.control.title}) is applicable and its "
             "implementation has not started.",
-            reference=entry.control.ref,
+            reference=f"A.{entry.control.ref}",
         )
 
 
@@ -250,7 +250,7 @@ def control_evidence_missing(ctx):
                 f"Control {entry.control.ref} ({entry.control.title}) is marked "
                 f"{entry.get_implementation_status_display().lower()} but no evidence collected "
                 f"on or before {ctx.as_of} is linked to it.",
-                reference=entry.control.ref,
+                reference=f"A.{entry.control.ref}",
             )
 
 
@@ -295,7 +295,7 @@ def control_evidence_stale(ctx):
                 f"{entry.get_evidence_frequency_display().lower()} evidence, but the newest "
                 f"linked evidence was collected on {newest}, more than {months} month(s) "
                 f"before {ctx.as_of}.",
-                reference=entry.control.ref,
+                reference=f"A.{entry.control.ref}",
             )
 
 
