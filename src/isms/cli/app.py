@@ -3,7 +3,7 @@
 import typer
 
 from isms import __version__
-from isms.cli import assess, catalog, demo, exchange, organisations
+from isms.cli import assess, benchmark, catalog, demo, exchange, organisations
 from isms.cli.output import console
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ app.command("export")(exchange.export_command)
 app.command("template")(exchange.template_command)
 app.command("assess")(assess.assess_command)
 app.command("rules")(assess.rules_command)
+app.command("benchmark")(benchmark.benchmark_command)
 
 
 @app.command("migrate")
