@@ -10,8 +10,11 @@ Escalation, deadlines and the verdict live here, not in rules:
   plan within 60 days; an opportunity for improvement has no deadline.
 - **Verdict**: "not recommended" while any major stands, "recommended subject to corrective
   action plans" with minors only, "recommended" otherwise.
-- **Readiness score**: 100 - 15 x majors - 5 x minors - 1 x OFIs, never below 0 (after
-  escalation, so a cluster of three minors costs 15 as one major, not 15 as three minors).
+- **Readiness score**: the share of the audit's checks that passed, weighted by how serious each
+  check is: every rule that ran weighs 3 if its default grade is major, 2 if minor, 1 if OFI;
+  score = 100 x (weight of rules with no finding) / (weight of all rules run), rounded. It does
+  not saturate (thirty findings of one rule cost that rule once), so it shows progress between
+  runs; the verdict, not the score, says whether certification would be recommended.
 """
 
 import datetime as dt
@@ -88,8 +91,12 @@ class Result:
 
     @property
     def score(self) -> int:
-        counts = self.counts
-        return max(0, 100 - 15 * counts["major"] - 5 * counts["minor"] - counts["ofi"])
+        """Weighted share of rules that found nothing (see the module docstring)."""
+        total = sum(rule.grade.rank for rule in self.rules_run)
+        if not total:
+            return 100
+        passed = sum(rule.grade.rank for rule in self.passed)
+        return round(100 * passed / total)
 
     @property
     def passed(self) -> list[Rule]:
