@@ -90,13 +90,18 @@ class Result:
         return Verdict.RECOMMENDED
 
     @property
+    def score_weights(self) -> tuple[int, int]:
+        """(weight of the rules that found nothing, weight of all rules run)."""
+        return (
+            sum(rule.grade.rank for rule in self.passed),
+            sum(rule.grade.rank for rule in self.rules_run),
+        )
+
+    @property
     def score(self) -> int:
         """Weighted share of rules that found nothing (see the module docstring)."""
-        total = sum(rule.grade.rank for rule in self.rules_run)
-        if not total:
-            return 100
-        passed = sum(rule.grade.rank for rule in self.passed)
-        return round(100 * passed / total)
+        passed, total = self.score_weights
+        return round(100 * passed / total) if total else 100
 
     @property
     def passed(self) -> list[Rule]:

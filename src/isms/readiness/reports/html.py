@@ -203,6 +203,8 @@ def build_context(result: Result) -> dict:
         "verdict_tone": VERDICT_TONE[result.verdict],
         "verdict_text": _verdict_text(result),
         "score": result.score,
+        "score_passed": result.score_weights[0],
+        "score_total": result.score_weights[1],
         "counts": counts,
         "total": sum(counts.values()),
         "run_at": _run_at(result),

@@ -1,0 +1,441 @@
+"""Documented information (7.5), the information security policy (5.2) and policies for
+information security (Annex A 5.1), and the documents the standard makes mandatory."""
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Exists, F, Max, OuterRef, Q
+
+from isms.catalog.models import Clause
+from isms.context.models import Scope
+from isms.controls.models import Objective, SoAEntry
+from isms.documents.models import Document, DocumentVersion
+from isms.leadership.models import RoleAssignment
+from isms.people.models import TrainingCompletion
+from isms.readiness.finding import Grade, Subject
+from isms.readiness.registry import all_rules, rule
+from isms.risk.models import Risk, RiskMethod, TreatmentAction
+
+POLICY_CLAUSE = "5.2"
+
+
+def _department(person) -> str | None:
+    if person is None or person.department is None:
+        return None
+    return person.department.name
+
+
+def _version_exists(ctx) -> Q:
+    """A version that existed at the audit date: approved or in effect by then, or undated."""
+    return (
+        Q(approved_on__lte=ctx.as_of)
+        | Q(effective_on__lte=ctx.as_of)
+        | Q(approved_on__isnull=True, effective_on__isnull=True)
+    )
+
+
+def _approved(ctx) -> Q:
+    return Q(approver__isnull=False, approved_on__isnull=False, approved_on__lte=ctx.as_of)
+
+
+@rule(
+    code="DOC001",
+    name="document-review-overdue",
+    reference="7.5.2",
+    stage=1,
+    grade=Grade.MINOR,
+    title="Document not reviewed by its review date",
+)
+def document_review_overdue(ctx):
+    """
+    What it checks: controlled documents whose next review date is before the audit date. When a
+    document has no next review date, the due date is taken as its latest approval (on or before
+    the audit date) plus its review interval.
+
+    Why an auditor cares: 7.5.2 requires documents to be reviewed for suitability, and Annex A
+    5.1 asks for policies to be reviewed at planned intervals. A policy past its review date
+    may no longer describe what the organisation does, and it is the first thing a stage 1
+    auditor notices.
+
+    How to fix: review the document with its owner, record the outcome as a new version (or a
+    confirmation with no change) with approver and date, and set the next review date.
+
+    Grade: minor for each document; several in one department escalate to a major.
+    """
+    documents = (
+        ctx.q(Document)
+        .annotate(
+            last_approved=Max(
+                "versions__approved_on", filter=Q(versions__approved_on__lte=ctx.as_of)
+            )
+        )
+        .filter(Q(next_review_on__lt=ctx.as_of) | Q(next_review_on__isnull=True))
+        .select_related("owner__department")
+    )
+    for document in documents:
+        if document.next_review_on:
+            detail = (
+                f"{document.ref} {document.title}: the next review was due on "
+                f"{document.next_review_on}, {(ctx.as_of - document.next_review_on).days} days "
+                f"before {ctx.as_of}."
+            )
+        elif document.last_approved:
+            due = document.last_approved + relativedelta(months=document.review_interval_months)
+            if due >= ctx.as_of:
+                continue
+            detail = (
+                f"{document.ref} {document.title}: last approved on {document.last_approved}, "
+                f"so with its {document.review_interval_months}-month review interval it was "
+                f"due for review by {due}; no later approval is recorded."
+            )
+        else:
+            continue  # no approval and no review date: DOC002/DOC003 report it
+        yield ctx.finding(
+            Subject("Documents", document.ref), detail, department=_department(document.owner)
+        )
+
+
+@rule(
+    code="DOC002",
+    name="document-version-not-approved",
+    reference="7.5.2",
+    stage=1,
+    grade=Grade.MINOR,
+    title="Document version in effect without approval",
+)
+def document_version_not_approved(ctx):
+    """
+    What it checks: document versions in effect at the audit date (effective date on or before
+    it) that have no approver or no approval date on or before the audit date. Drafts with no
+    effective date are not judged.
+
+    Why an auditor cares: 7.5.2 requires documents to be reviewed and approved for suitability
+    before use. A version in force that nobody approved has no authority: the auditor cannot
+    tell whether it reflects a management decision or someone's draft.
+
+    How to fix: have the version approved by the person with the authority to do so (the owner's
+    manager, the CISO, or top management for the policy) and record the approver and date.
+
+    Grade: minor for each version.
+    """
+    versions = (
+        ctx.q(DocumentVersion)
+        .filter(effective_on__lte=ctx.as_of)
+        .exclude(_approved(ctx))
+        .select_related("document__owner__department", "approver")
+    )
+    for version in versions:
+        document = version.document
+        if version.approver is None and version.approved_on is None:
+            missing = "no approver and no approval date"
+        elif version.approver is None:
+            missing = "no approver"
+        elif version.approved_on is None:
+            missing = f"no approval date (approver {version.approver.email})"
+        else:
+            missing = f"an approval dated {version.approved_on}, after the audit date"
+        yield ctx.finding(
+            Subject("Document versions", f"{document.ref} / {version.version}"),
+            f"{document.ref} {document.title} version {version.version} has been in effect "
+            f"since {version.effective_on} with {missing}.",
+            department=_department(document.owner),
+        )
+
+
+@rule(
+    code="DOC003",
+    name="document-without-version",
+    reference="7.5.3",
+    stage=1,
+    grade=Grade.MINOR,
+    title="Document with no version history",
+)
+def document_without_version(ctx):
+    """
+    What it checks: documents in the register with no version that existed at the audit date
+    (versions approved or effective only after it do not count).
+
+    Why an auditor cares: 7.5.3 asks for changes to documented information to be controlled,
+    which starts with knowing which version is current, who wrote it and who approved it. A
+    document with no version history is uncontrolled.
+
+    How to fix: record the current version with its author, approver, approval and effective
+    dates and a short change summary, and keep recording each revision.
+
+    Grade: minor for each document.
+    """
+    versions = ctx.q(DocumentVersion).filter(_version_exists(ctx), document=OuterRef("pk"))
+    documents = ctx.q(Document).exclude(Exists(versions)).select_related("owner__department")
+    for document in documents:
+        yield ctx.finding(
+            Subject("Documents", document.ref),
+            f"{document.ref} {document.title} ({document.get_kind_display().lower()}) has no "
+            f"version on record as of {ctx.as_of}: no author, approval or effective date.",
+            department=_department(document.owner),
+        )
+
+
+@rule(
+    code="DOC004",
+    name="information-security-policy-missing",
+    reference="5.2",
+    stage=1,
+    grade=Grade.MAJOR,
+    title="No approved information security policy",
+)
+def information_security_policy_missing(ctx):
+    """
+    What it checks: that the organisation has an information security policy (a document of
+    kind "policy", or any document linked to clause 5.2) with a version approved (approver and
+    date) and in effect on or before the audit date (a version with no effective date counts
+    from its approval).
+
+    Why an auditor cares: 5.2 requires top management to establish an information security
+    policy, and it is mandatory documented information. Without one there is no statement of
+    intent for the objectives and commitments to hang from; no certification body proceeds to
+    stage 2 without it.
+
+    How to fix: write the policy (purpose, framework for objectives, commitment to meet
+    requirements and to improve), have top management approve it, record the version, and
+    communicate it to staff.
+
+    Grade: major (mandatory documented information absent).
+    """
+    candidates = ctx.q(Document).filter(
+        Q(kind=Document.Kind.POLICY) | Q(clauses__ref=POLICY_CLAUSE)
+    )
+    in_force = (
+        ctx.q(DocumentVersion)
+        .filter(document__in=candidates)
+        .filter(_approved(ctx))
+        .filter(Q(effective_on__isnull=True) | Q(effective_on__lte=ctx.as_of))
+    )
+    if in_force.exists():
+        return
+    refs = sorted(set(candidates.values_list("ref", flat=True)))
+    if refs:
+        detail = (
+            f"Policy document(s) {', '.join(refs)} exist, but none has a version approved and "
+            f"in effect on or before {ctx.as_of}."
+        )
+    else:
+        detail = (
+            "No document of kind policy, and none linked to clause 5.2, is in the document "
+            "register."
+        )
+    yield ctx.finding(Subject("Clause", POLICY_CLAUSE), detail)
+
+
+def _register_evidence(ctx) -> dict[str, tuple[bool, str]]:
+    """Per clause: whether register records provide its documented information, and which."""
+    risks = ctx.q(Risk).filter(last_assessed_on__isnull=False)
+    method = ctx.q(RiskMethod).filter(approved_on__lte=ctx.as_of)
+    return {
+        "4.3": (
+            ctx.q(Scope).filter(approved_on__lte=ctx.as_of).exists(),
+            "an approved scope statement in the Scope register",
+        ),
+        "6.1.2": (method.exists(), "an approved risk method in the Risk method register"),
+        "6.1.3": (
+            method.exists() and ctx.q(SoAEntry).exists(),
+            "an approved risk method together with a Statement of Applicability",
+        ),
+        "6.2": (ctx.q(Objective).exists(), "objectives in the Objectives register"),
+        "7.2": (
+            ctx.q(TrainingCompletion).filter(completed_on__lte=ctx.as_of).exists(),
+            "training completions as evidence of competence",
+        ),
+        "8.2": (risks.exists(), "assessed risks in the risk register"),
+        "8.3": (
+            ctx.q(TreatmentAction).filter(risk__in=risks).exists()
+            or not risks.exclude(treatment=Risk.Treatment.RETAIN).exists(),
+            "risk treatment plan actions for the risks to be treated",
+        ),
+    }
+
+
+#: Clauses whose documented information is results, which only records can show.
+RESULTS_ONLY = {"8.2", "8.3"}
+
+#: Clauses whose register records have their own rule for "absent entirely"; DOC005 leaves those
+#: clauses to that rule while it is registered, so one gap is not reported twice.
+COVERED_BY = {
+    "4.3": ("CTX001",),
+    "6.1.2": ("RSK001",),
+    "6.1.3": ("RSK001", "SOA001"),
+    "6.2": ("OBJ001",),
+    "8.2": ("RSK002",),
+    "8.3": ("RSK007",),
+}
+
+
+def _covered_elsewhere(ref: str) -> bool:
+    codes = COVERED_BY.get(ref)
+    if not codes:
+        return False
+    registered = {r.code for r in all_rules()}
+    return all(code in registered for code in codes)
+
+
+@rule(
+    code="DOC005",
+    name="mandatory-documented-information-missing",
+    reference="7.5.1",
+    stage=1,
+    grade=Grade.MAJOR,
+    title="Documented information required by a clause is missing",
+)
+def mandatory_documented_information_missing(ctx):
+    """
+    What it checks: for every clause that requires documented information to be maintained or
+    retained (4.3 scope, 6.1.2 risk assessment process, 6.1.3 risk treatment process, 6.2
+    objectives, 7.2 evidence of competence, 8.2 and 8.3 results of risk assessment and
+    treatment), that the organisation has it. What counts, per clause: 4.3 a document linked to
+    the clause or an approved scope in the Scope register; 6.1.2 a linked document or an
+    approved risk method; 6.1.3 a linked document, or an approved risk method together with an
+    SoA; 6.2 a linked document or objectives in the register; 7.2 a linked document or training
+    completions; 8.2 risks with an assessment date in the risk register (only the latest date is
+    kept, so its timeliness is left to the risk rules); 8.3 treatment-plan actions, unless every
+    risk is retained (for 8.2 and 8.3 only records count, since a method document is not a
+    result). A linked document counts when it has a version existing at the audit date. Clause
+    5.2 is left to DOC004, which applies a stricter test. Where the register has its own rule
+    for being empty (4.3 CTX001, 6.1.2 RSK001, 6.1.3 RSK001 and SOA001, 6.2 OBJ001, 8.2
+    RSK002, 8.3 RSK007), this rule stays quiet on that clause while that rule is registered,
+    so that one gap is reported once; in practice it then speaks for 7.2, which no other rule
+    covers.
+
+    Why an auditor cares: 7.5.1 makes the documented information the standard requires part of
+    the ISMS. Missing mandatory documented information is the first thing a stage 1 review
+    looks for, and each gap is a nonconformity with the clause that requires it.
+
+    How to fix: create the missing document or records, link the document to the clause in the
+    document register, and have it approved.
+
+    Grade: major for each clause (mandatory documented information absent entirely).
+    """
+    required = Clause.objects.filter(
+        documented_information__in=[
+            Clause.DocumentedInformation.MAINTAIN,
+            Clause.DocumentedInformation.RETAIN,
+        ]
+    ).exclude(ref=POLICY_CLAUSE)
+    versions = ctx.q(DocumentVersion).filter(_version_exists(ctx), document=OuterRef("pk"))
+    documented = set(
+        ctx.q(Document)
+        .filter(Exists(versions), clauses__in=required)
+        .values_list("clauses__ref", flat=True)
+    )
+    evidence = _register_evidence(ctx)
+    for clause in required:
+        found, what = evidence.get(clause.ref, (False, ""))
+        if found or (clause.ref in documented and clause.ref not in RESULTS_ONLY):
+            continue
+        if _covered_elsewhere(clause.ref):
+            continue
+        needed = clause.documented_information_note or clause.title
+        if clause.ref in RESULTS_ONLY:
+            missing = f"no {what}"
+        elif what:
+            missing = f"no document linked to the clause and no {what}"
+        else:
+            missing = "no document linked to the clause"
+        yield ctx.finding(
+            Subject("Clause", clause.ref),
+            f"Clause {clause.ref} ({clause.title}) requires documented information "
+            f"({needed}); there is {missing} as of {ctx.as_of}.",
+            reference=clause.ref,
+        )
+
+
+@rule(
+    code="DOC006",
+    name="document-self-approved",
+    reference="7.5.2",
+    stage=1,
+    grade=Grade.OFI,
+    title="Document version approved by its own author",
+)
+def document_self_approved(ctx):
+    """
+    What it checks: document versions approved on or before the audit date by the same person
+    who wrote them.
+
+    Why an auditor cares: approval is meant to be a second look by someone with the authority
+    to put the document in force (7.5.2). Approving one's own text removes that check; auditors
+    note it especially for policies and procedures that bind other people.
+
+    How to fix: have documents approved by someone other than the author (the owner's manager,
+    the CISO or top management), and state who approves what in the document control
+    procedure.
+
+    Grade: opportunity for improvement for each version.
+    """
+    versions = (
+        ctx.q(DocumentVersion)
+        .filter(_approved(ctx), author__isnull=False, approver=F("author"))
+        .select_related("document__owner__department", "author")
+    )
+    for version in versions:
+        document = version.document
+        yield ctx.finding(
+            Subject("Document versions", f"{document.ref} / {version.version}"),
+            f"{document.ref} {document.title} version {version.version} was written and "
+            f"approved (on {version.approved_on}) by the same person, {version.author.email}.",
+            department=_department(document.owner),
+        )
+
+
+@rule(
+    code="DOC007",
+    name="policy-not-approved-by-top-management",
+    reference="5.2",
+    stage=1,
+    grade=Grade.MINOR,
+    title="Information security policy not approved by top management",
+)
+def policy_not_approved_by_top_management(ctx):
+    """
+    What it checks: for each document of kind "policy", that its current version (the latest
+    approved on or before the audit date) was approved by a person holding the top-management
+    sponsor role in the ISMS roles register at the approval date. Topic-specific policies are
+    not judged, and nothing is judged when no top-management sponsor is recorded at all.
+
+    Why an auditor cares: 5.2 places the information security policy with top management. A
+    policy signed off by the ISMS manager or IT shows the "ISMS as an IT project" pattern:
+    leadership has not taken ownership of the commitments the policy makes.
+
+    How to fix: have the current version approved by top management (the CEO or the board's
+    sponsor) and record it; state in the document control procedure that the policy is
+    approved at that level.
+
+    Grade: minor for each policy.
+    """
+    sponsors = ctx.q(RoleAssignment).filter(role=RoleAssignment.Role.TOP_MANAGEMENT_SPONSOR)
+    if not sponsors.exists():
+        return
+    latest = (
+        ctx.q(DocumentVersion)
+        .filter(document=OuterRef("pk"), approved_on__lte=ctx.as_of, approver__isnull=False)
+        .order_by("-approved_on", "-pk")
+    )
+    policies = (
+        ctx.q(Document)
+        .filter(kind=Document.Kind.POLICY)
+        .annotate(current=latest.values("pk")[:1])
+        .filter(current__isnull=False)
+        .select_related("owner__department")
+    )
+    for policy in policies:
+        version = ctx.q(DocumentVersion).select_related("approver").get(pk=policy.current)
+        by_sponsor = sponsors.filter(
+            Q(assigned_on__isnull=True) | Q(assigned_on__lte=version.approved_on),
+            Q(ended_on__isnull=True) | Q(ended_on__gte=version.approved_on),
+            person=version.approver,
+        )
+        if by_sponsor.exists():
+            continue
+        yield ctx.finding(
+            Subject("Documents", policy.ref),
+            f"{policy.ref} {policy.title} version {version.version} was approved on "
+            f"{version.approved_on} by {version.approver.name} ({version.approver.email}), who "
+            "did not hold the top-management sponsor role at that date.",
+            department=_department(policy.owner),
+        )

@@ -1,0 +1,371 @@
+"""People: competence (7.2), awareness (7.3) and security training (Annex A 6.3)."""
+
+from collections import defaultdict
+
+from django.db.models import Count, Exists, Max, OuterRef, Q
+
+from isms.leadership.models import RoleAssignment
+from isms.people.models import AwarenessCheck, Person, TrainingCompletion, TrainingCourse
+from isms.readiness.finding import Grade, Subject
+from isms.readiness.registry import rule
+
+#: New joiners have this long to complete mandatory training before it counts as missing.
+ONBOARDING_GRACE_DAYS = 30
+#: A failed awareness check should be followed up (re-check or training) within this many days.
+FOLLOW_UP_DAYS = 90
+#: ISMS roles that need evidence of specific competence beyond all-staff awareness.
+COMPETENCE_ROLES = [
+    RoleAssignment.Role.ISMS_MANAGER,
+    RoleAssignment.Role.CISO,
+    RoleAssignment.Role.INTERNAL_AUDITOR,
+    RoleAssignment.Role.INCIDENT_MANAGER,
+    RoleAssignment.Role.DATA_PROTECTION_OFFICER,
+]
+
+
+def _current_staff(ctx, *, grace_days: int = 0):
+    """People employed at the audit date who started at least ``grace_days`` before it."""
+    return (
+        ctx.q(Person)
+        .filter(Q(leave_date__isnull=True) | Q(leave_date__gt=ctx.as_of))
+        .filter(Q(start_date__isnull=True) | Q(start_date__lte=ctx.days_ago(grace_days)))
+        .select_related("department")
+    )
+
+
+def _passed(ctx, **filters):
+    """Passed completions on or before the audit date."""
+    return ctx.q(TrainingCompletion).filter(passed=True, completed_on__lte=ctx.as_of, **filters)
+
+
+def _department(person) -> str | None:
+    return person.department.name if person.department else None
+
+
+def _last_12_months(ctx):
+    return Q(checked_on__gt=ctx.months_ago(12), checked_on__lte=ctx.as_of)
+
+
+@rule(
+    code="PPL001",
+    name="mandatory-training-never-completed",
+    reference="7.3",
+    stage=2,
+    grade=Grade.MINOR,
+    title="Current staff member never completed mandatory training",
+)
+def mandatory_training_never_completed(ctx):
+    """
+    What it checks: people employed at the audit date (no leave date, or one after it) who
+    started more than 30 days before it and have never passed a mandatory all-staff course.
+    Courses for other audiences (managers, executives, IT, specialists) are not judged here,
+    because the People register does not say who belongs to those audiences.
+
+    Why an auditor cares: 7.3 requires everyone doing work under the organisation's control to
+    be aware of the policy and their part in it, and 6.3 asks for awareness training for all
+    personnel. Auditors sample staff and ask for their training record; a missing record for a
+    long-serving employee shows the training programme has gaps.
+
+    How to fix: have the person complete the course now, and make completion part of onboarding
+    with a reminder and an escalation to the line manager when it is overdue.
+
+    Grade: minor for each person (one finding listing every course missed); several in one
+    department escalate to a major.
+    """
+    courses = ctx.q(TrainingCourse).filter(
+        mandatory=True, audience=TrainingCourse.Audience.ALL_STAFF
+    )
+    missed = defaultdict(list)
+    people = {}
+    for course in courses:
+        done = _passed(ctx, course=course, person=OuterRef("pk"))
+        for person in _current_staff(ctx, grace_days=ONBOARDING_GRACE_DAYS).exclude(Exists(done)):
+            people[person.pk] = person
+            missed[person.pk].append(course.name)
+    for pk, names in missed.items():
+        person = people[pk]
+        started = f"employed since {person.start_date}" if person.start_date else "employed"
+        yield ctx.finding(
+            Subject("People", person.email),
+            f"{person.name} ({person.email}, {started}) has never passed the mandatory "
+            f"course(s): {', '.join(names)}.",
+            department=_department(person),
+        )
+
+
+@rule(
+    code="PPL002",
+    name="training-refresher-overdue",
+    reference="6.3",
+    stage=2,
+    grade=Grade.MINOR,
+    title="Mandatory training not refreshed at its interval",
+)
+def training_refresher_overdue(ctx):
+    """
+    What it checks: current staff whose last pass of a mandatory course with a refresher
+    interval is older than that interval at the audit date. Only people who passed the course at
+    least once are judged (those who never did are PPL001's), so role-based courses are
+    covered too: having taken one shows the person belongs to its audience.
+
+    Why an auditor cares: 6.3 asks for awareness and training to be updated regularly. Training
+    done once at onboarding and never again ("one-and-done") is the classic finding: staff
+    forget, threats change, and the record shows the refresher the organisation itself set
+    was skipped.
+
+    How to fix: have the person retake the course, and run refreshers as a tracked campaign
+    with reminders, so that nobody's last completion drifts past the interval.
+
+    Grade: minor for each person (one finding listing every overdue course).
+    """
+    courses = ctx.q(TrainingCourse).filter(mandatory=True, refresher_months__gt=0)
+    current = _current_staff(ctx).values("pk")
+    overdue = defaultdict(list)
+    people = {}
+    for course in courses:
+        due_after = ctx.months_ago(course.refresher_months)
+        last_pass = (
+            _passed(ctx, course=course, person__in=current)
+            .values("person")
+            .annotate(last=Max("completed_on"))
+            .filter(last__lt=due_after)
+        )
+        lapsed = {row["person"]: row["last"] for row in last_pass}
+        if not lapsed:
+            continue
+        for person in _current_staff(ctx).filter(pk__in=lapsed):
+            people[person.pk] = person
+            overdue[person.pk].append(
+                f"{course.name} (last passed {lapsed[person.pk]}, refresher every "
+                f"{course.refresher_months} months)"
+            )
+    for pk, items in overdue.items():
+        person = people[pk]
+        yield ctx.finding(
+            Subject("People", person.email),
+            f"{person.name} ({person.email}) is overdue for mandatory training on {ctx.as_of}: "
+            f"{'; '.join(items)}.",
+            department=_department(person),
+        )
+
+
+@rule(
+    code="PPL003",
+    name="department-awareness-failures",
+    reference="7.3",
+    stage=2,
+    grade=Grade.MINOR,
+    title="Many failed awareness checks in one department",
+)
+def department_awareness_failures(ctx):
+    """
+    What it checks: departments where more than a third of the awareness checks of the last
+    twelve months failed (departments with fewer than three checks are not judged).
+
+    Why an auditor cares: at stage 2 auditors interview staff (how do you report an incident?
+    where are the policies?). A department where many cannot answer shows that awareness has
+    not reached it, whatever the training records say, and the auditor will find the same.
+
+    How to fix: run a targeted briefing for the department (on the topics that failed, in the
+    format that fits the team, e.g. shift toolbox talks), then re-check the people who failed.
+
+    Grade: minor for each department.
+    """
+    rows = (
+        ctx.q(AwarenessCheck)
+        .filter(_last_12_months(ctx), person__department__isnull=False)
+        .values("person__department__name")
+        .annotate(total=Count("id"), failed=Count("id", filter=Q(passed=False)))
+        .filter(total__gte=3)
+        .order_by("person__department__name")
+    )
+    for row in rows:
+        if row["failed"] * 3 <= row["total"]:
+            continue
+        name = row["person__department__name"]
+        topics = (
+            ctx.q(AwarenessCheck)
+            .filter(_last_12_months(ctx), person__department__name=name, passed=False)
+            .values_list("topic", flat=True)
+            .distinct()
+            .order_by("topic")
+        )
+        labels = dict(AwarenessCheck.Topic.choices)
+        yield ctx.finding(
+            Subject("Departments", name),
+            f"Department {name}: {row['failed']} of the {row['total']} awareness checks held "
+            f"between {ctx.months_ago(12)} and {ctx.as_of} failed (topics: "
+            f"{', '.join(labels.get(t, t).lower() for t in topics)}).",
+            department=name,
+        )
+
+
+@rule(
+    code="PPL004",
+    name="failed-awareness-not-followed-up",
+    reference="7.3",
+    stage=2,
+    grade=Grade.OFI,
+    title="Failed awareness check with no follow-up",
+)
+def failed_awareness_not_followed_up(ctx):
+    """
+    What it checks: current staff who failed an awareness check more than 90 days before the
+    audit date and have since neither passed a check on the same topic nor passed any training.
+
+    Why an auditor cares: an awareness check that finds a gap is only useful if the gap is then
+    closed. Auditors look for the follow-up: retraining or a re-check that shows the person now
+    knows.
+
+    How to fix: give the person a short briefing or course on the topic and re-check them;
+    record both.
+
+    Grade: opportunity for improvement for each person.
+    """
+    later_pass = ctx.q(AwarenessCheck).filter(
+        person=OuterRef("person"),
+        topic=OuterRef("topic"),
+        passed=True,
+        checked_on__gt=OuterRef("checked_on"),
+        checked_on__lte=ctx.as_of,
+    )
+    later_training = _passed(
+        ctx, person=OuterRef("person"), completed_on__gt=OuterRef("checked_on")
+    )
+    current = _current_staff(ctx).values("pk")
+    failures = (
+        ctx.q(AwarenessCheck)
+        .filter(passed=False, checked_on__lte=ctx.days_ago(FOLLOW_UP_DAYS), person__in=current)
+        .exclude(Exists(later_pass))
+        .exclude(Exists(later_training))
+        .select_related("person__department")
+        .order_by("person__email", "checked_on")
+    )
+    grouped = defaultdict(list)
+    for check in failures:
+        grouped[check.person].append(f"{check.get_topic_display().lower()} on {check.checked_on}")
+    for person, items in grouped.items():
+        yield ctx.finding(
+            Subject("People", person.email),
+            f"{person.name} ({person.email}) failed the awareness check ({'; '.join(items)}) "
+            f"and has had no passed re-check or training since, as of {ctx.as_of}.",
+            department=_department(person),
+        )
+
+
+@rule(
+    code="PPL005",
+    name="no-awareness-checks",
+    reference="7.3",
+    stage=2,
+    grade=Grade.MINOR,
+    title="No awareness checks in the last twelve months",
+)
+def no_awareness_checks(ctx):
+    """
+    What it checks: that at least one awareness check (an interview-style question to a member
+    of staff) was recorded in the twelve months before the audit date.
+
+    Why an auditor cares: training records show attendance, not awareness. 7.3 is about what
+    people know, and auditors test it by asking them; an organisation that never checks cannot
+    show its awareness programme works and will learn the answer from the auditor.
+
+    How to fix: check a sample of staff in every department each year (e.g. during internal
+    audits) on reporting incidents, finding policies and the objectives, and record the result.
+
+    Grade: minor.
+    """
+    if not _current_staff(ctx).exists():
+        return
+    if ctx.q(AwarenessCheck).filter(_last_12_months(ctx)).exists():
+        return
+    last = ctx.q(AwarenessCheck).filter(checked_on__lte=ctx.as_of).order_by("-checked_on").first()
+    since = f" The last one was on {last.checked_on}." if last else " None was ever recorded."
+    yield ctx.finding(
+        Subject("Organisation", "Awareness checks"),
+        f"No awareness check was recorded between {ctx.months_ago(12)} and {ctx.as_of}.{since}",
+    )
+
+
+@rule(
+    code="PPL006",
+    name="no-mandatory-awareness-course",
+    reference="6.3",
+    stage=1,
+    grade=Grade.MINOR,
+    title="No mandatory security awareness course for all staff",
+)
+def no_mandatory_awareness_course(ctx):
+    """
+    What it checks: that the training register has at least one course that is mandatory for
+    all staff.
+
+    Why an auditor cares: 6.3 expects every member of staff to receive security awareness
+    training, and 7.3 expects them to know the policy and how to report incidents. Without a
+    course required of everyone, awareness depends on chance.
+
+    How to fix: define a security awareness course (policy, incident reporting, phishing,
+    handling information), make it mandatory for all staff with a refresher interval, and
+    track completion.
+
+    Grade: minor.
+    """
+    if not _current_staff(ctx).exists():
+        return
+    courses = ctx.q(TrainingCourse)
+    if courses.filter(mandatory=True, audience=TrainingCourse.Audience.ALL_STAFF).exists():
+        return
+    yield ctx.finding(
+        Subject("Organisation", "Training courses"),
+        f"The training register holds {courses.count()} course(s), none of them mandatory for "
+        "all staff.",
+    )
+
+
+@rule(
+    code="PPL007",
+    name="role-holder-without-competence-evidence",
+    reference="7.2",
+    stage=2,
+    grade=Grade.OFI,
+    title="ISMS role holder with no record of role-specific training",
+)
+def role_holder_without_competence_evidence(ctx):
+    """
+    What it checks: current holders of the ISMS roles that need specific competence (ISMS
+    manager, CISO, internal auditor, incident manager, data protection officer) who have not
+    passed, on or before the audit date, any course beyond the all-staff ones.
+
+    Why an auditor cares: 7.2 requires the organisation to decide what competence each role
+    needs and to keep evidence of it. Auditors commonly ask for the internal auditor's and ISMS
+    manager's qualifications; all-staff awareness training is not evidence of that competence.
+
+    How to fix: record the role-specific training, qualification or certification of the
+    person (as a training completion), or plan it if the competence is missing.
+
+    Grade: opportunity for improvement (competence may rest on experience or certificates
+    the register does not hold).
+    """
+    specific = _passed(ctx, person=OuterRef("person")).exclude(
+        course__audience=TrainingCourse.Audience.ALL_STAFF
+    )
+    current = _current_staff(ctx).values("pk")
+    roles = (
+        ctx.q(RoleAssignment)
+        .filter(role__in=COMPETENCE_ROLES, person__in=current)
+        .filter(Q(assigned_on__isnull=True) | Q(assigned_on__lte=ctx.as_of))
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=ctx.as_of))
+        .exclude(Exists(specific))
+        .select_related("person__department")
+        .order_by("person__email", "role")
+    )
+    grouped = defaultdict(list)
+    for assignment in roles:
+        grouped[assignment.person].append(assignment.get_role_display())
+    for person, names in grouped.items():
+        yield ctx.finding(
+            Subject("People", person.email),
+            f"{person.name} ({person.email}) holds the role(s) {', '.join(names)} but has no "
+            "passed training beyond the all-staff courses on record.",
+            department=_department(person),
+        )
