@@ -137,7 +137,7 @@ def test_a_failing_rule_is_reported_and_the_others_still_run(organisation, rules
 def test_verdict_and_score(organisation, rules):
     def minors(ctx):
         for key in ("a", "b"):
-            yield ctx.finding(Subject("Systems", key), "x", reference=f"8.{len(key)}{key}")
+            yield ctx.finding(Subject("Systems", key), "x", reference=f"A.8.{ord(key) - 96}")
 
     def major(ctx):
         yield ctx.finding(Subject("Organisation", "acme"), "x", grade=Grade.MAJOR)

@@ -28,3 +28,16 @@ def test_every_rule_has_a_firing_and_a_quiet_test():
         if not any(n.startswith(f"test_{code}_passes") for n in names):
             missing.append(f"{rule.code}: no test_{code}_passes_* test")
     assert missing == []
+
+
+def test_references_are_unambiguous():
+    import pytest
+
+    from isms.readiness.registry import check_reference
+
+    for good in ("9.2", "6.1.3 d", "A.5.18", "A.6.3", "Annex A", "10.2"):
+        assert check_reference(good) == good
+    for bad in ("5.18", "A.5.99", "6.1.3 dd", "11", "A.9.1", ""):
+        with pytest.raises(ValueError):
+            check_reference(bad)
+    assert all(check_reference(rule.reference) for rule in all_rules())

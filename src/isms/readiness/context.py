@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 
 from isms.readiness.finding import Finding, Grade, Subject
-from isms.readiness.registry import Rule
+from isms.readiness.registry import Rule, check_reference
 
 
 @dataclass
@@ -54,7 +54,7 @@ class RuleContext:
             name=rule.name,
             grade=Grade(grade or rule.grade),
             stage=rule.stage,
-            reference=reference or rule.reference,
+            reference=check_reference(reference) if reference else rule.reference,
             subject=subject,
             title=title or rule.title,
             detail=detail,

@@ -112,7 +112,7 @@ Accounts:
     assert (
         found["AWS production / ryan.cooper"].grade,
         found["AWS production / ryan.cooper"].reference,
-    ) == ("major", "8.2")
+    ) == ("major", "A.8.2")
 
 
 def test_acc003_passes_when_leaver_accounts_are_disabled(load, findings):
@@ -142,7 +142,7 @@ Accounts:
     )
     found = {f.subject.key: f for f in findings("ACC004")}
     assert sorted(found) == ["AWS / admin", "SAP / jsmith", "SAP / old.abbott"]
-    assert (found["AWS / admin"].grade, found["AWS / admin"].reference) == ("minor", "8.2")
+    assert (found["AWS / admin"].grade, found["AWS / admin"].reference) == ("minor", "A.8.2")
     assert found["SAP / jsmith"].grade == "ofi"
 
 

@@ -152,7 +152,7 @@ def test_inc005_fires_for_breaches_closed_without_lessons(load, findings):
         )
     )
     (finding,) = findings("INC005")
-    assert (finding.subject.key, finding.reference) == ("INC-7", "5.34")
+    assert (finding.subject.key, finding.reference) == ("INC-7", "A.5.34")
     assert "no lessons learned" in finding.detail
 
 

@@ -36,7 +36,7 @@ def _leaver_accounts(ctx):
 @rule(
     code="ACC001",
     name="access-review-overdue",
-    reference="5.18",
+    reference="A.5.18",
     stage=2,
     grade=Grade.MINOR,
     title="Access review not done at the frequency the policy requires",
@@ -92,7 +92,7 @@ def access_review_overdue(ctx):
 @rule(
     code="ACC002",
     name="access-review-frequency-missing",
-    reference="5.18",
+    reference="A.5.18",
     stage=1,
     grade=Grade.MINOR,
     title="Critical or high system with no access-review frequency",
@@ -128,7 +128,7 @@ def access_review_frequency_missing(ctx):
 @rule(
     code="ACC003",
     name="leaver-account-still-active",
-    reference="5.18",
+    reference="A.5.18",
     stage=2,
     grade=Grade.MINOR,
     title="Leaver still holds an active account",
@@ -165,7 +165,7 @@ def leaver_account_still_active(ctx):
             f"{person.leave_date}, and is still active on {ctx.as_of}, "
             f"{(ctx.as_of - person.leave_date).days} days later.{used}",
             grade=Grade.MAJOR if privileged else None,
-            reference="8.2" if privileged else None,
+            reference="A.8.2" if privileged else None,
             department=_department(person),
         )
 
@@ -173,7 +173,7 @@ def leaver_account_still_active(ctx):
 @rule(
     code="ACC004",
     name="active-account-without-owner",
-    reference="5.16",
+    reference="A.5.16",
     stage=2,
     grade=Grade.OFI,
     title="Active account linked to no person",
@@ -211,7 +211,7 @@ def active_account_without_owner(ctx):
             f"{account.system.name} is active but linked to no person, and its name does not "
             "identify it as a service account.",
             grade=Grade.MINOR if privileged else None,
-            reference="8.2" if privileged else None,
+            reference="A.8.2" if privileged else None,
             department=_department(account.system.owner),
         )
 
@@ -219,7 +219,7 @@ def active_account_without_owner(ctx):
 @rule(
     code="ACC005",
     name="access-review-missed-leaver",
-    reference="5.18",
+    reference="A.5.18",
     stage=2,
     grade=Grade.MINOR,
     title="Access review kept the account of someone who had left",

@@ -43,7 +43,7 @@ def _blank(field: str) -> Q:
 @rule(
     code="INC001",
     name="incident-log-empty",
-    reference="5.24",
+    reference="A.5.24",
     stage=2,
     grade=Grade.MINOR,
     title="No security events or incidents recorded in the last twelve months",
@@ -76,7 +76,7 @@ def incident_log_empty(ctx):
 @rule(
     code="INC002",
     name="no-near-misses-or-events",
-    reference="6.8",
+    reference="A.6.8",
     stage=2,
     grade=Grade.OFI,
     title="Incident log holds incidents but no events or near misses",
@@ -117,7 +117,7 @@ def no_near_misses_or_events(ctx):
 @rule(
     code="INC003",
     name="incident-closed-without-lessons",
-    reference="5.27",
+    reference="A.5.27",
     stage=2,
     grade=Grade.MINOR,
     title="Incident closed without root cause or lessons learned",
@@ -152,7 +152,7 @@ def incident_closed_without_lessons(ctx):
 @rule(
     code="INC004",
     name="high-severity-incident-open-too-long",
-    reference="5.26",
+    reference="A.5.26",
     stage=2,
     grade=Grade.MINOR,
     title="High-severity incident still open after 30 days",
@@ -192,7 +192,7 @@ def high_severity_incident_open_too_long(ctx):
 @rule(
     code="INC005",
     name="data-breach-without-lessons",
-    reference="5.34",
+    reference="A.5.34",
     stage=2,
     grade=Grade.MINOR,
     title="Personal data breach closed without root cause or lessons learned",
@@ -228,7 +228,7 @@ def data_breach_without_lessons(ctx):
 @rule(
     code="INC006",
     name="event-reported-late",
-    reference="6.8",
+    reference="A.6.8",
     stage=2,
     grade=Grade.OFI,
     title="Security event reported more than a week after it happened",

@@ -96,7 +96,7 @@ def mandatory_training_never_completed(ctx):
 @rule(
     code="PPL002",
     name="training-refresher-overdue",
-    reference="6.3",
+    reference="A.6.3",
     stage=2,
     grade=Grade.MINOR,
     title="Mandatory training not refreshed at its interval",
@@ -290,7 +290,7 @@ def no_awareness_checks(ctx):
 @rule(
     code="PPL006",
     name="no-mandatory-awareness-course",
-    reference="6.3",
+    reference="A.6.3",
     stage=1,
     grade=Grade.MINOR,
     title="No mandatory security awareness course for all staff",

@@ -17,7 +17,7 @@ DELETION_WINDOW_MONTHS = 12
 @rule(
     code="RET001",
     name="data-kept-past-retention",
-    reference="8.10",
+    reference="A.8.10",
     stage=2,
     grade=Grade.MINOR,
     title="Data held longer than its retention period",
@@ -79,7 +79,7 @@ def data_kept_past_retention(ctx):
 @rule(
     code="RET002",
     name="no-deletion-records",
-    reference="8.10",
+    reference="A.8.10",
     stage=2,
     grade=Grade.MINOR,
     title="No deletion run recorded for a retention category in twelve months",
@@ -148,7 +148,7 @@ def no_deletion_records(ctx):
 @rule(
     code="RET003",
     name="deletion-method-missing",
-    reference="8.10",
+    reference="A.8.10",
     stage=1,
     grade=Grade.OFI,
     title="Retention category with no deletion method",
@@ -178,7 +178,7 @@ def deletion_method_missing(ctx):
 @rule(
     code="RET004",
     name="retention-schedule-missing",
-    reference="5.33",
+    reference="A.5.33",
     stage=1,
     grade=Grade.MINOR,
     title="No retention schedule",

@@ -803,7 +803,7 @@ def risk_without_owner(ctx):
 @rule(
     code="RSK018",
     name="asset-without-owner",
-    reference="5.9",
+    reference="A.5.9",
     stage=2,
     grade=Grade.MINOR,
     title="Asset without a current owner",

@@ -39,7 +39,7 @@ def _profile(supplier) -> str:
 @rule(
     code="SUP001",
     name="high-risk-supplier-never-assessed",
-    reference="5.19",
+    reference="A.5.19",
     stage=2,
     grade=Grade.MINOR,
     title="High-risk supplier never assessed",
@@ -79,7 +79,7 @@ def high_risk_supplier_never_assessed(ctx):
 @rule(
     code="SUP002",
     name="supplier-assessment-overdue",
-    reference="5.22",
+    reference="A.5.22",
     stage=2,
     grade=Grade.MINOR,
     title="Supplier assessment older than its review frequency",
@@ -117,7 +117,7 @@ def supplier_assessment_overdue(ctx):
 @rule(
     code="SUP003",
     name="supplier-without-contract",
-    reference="5.20",
+    reference="A.5.20",
     stage=2,
     grade=Grade.MINOR,
     title="Supplier with access to information but no contract",
@@ -150,7 +150,7 @@ def supplier_without_contract(ctx):
 @rule(
     code="SUP004",
     name="contract-without-security-requirements",
-    reference="5.20",
+    reference="A.5.20",
     stage=2,
     grade=Grade.MINOR,
     title="Supplier contract carries no security requirements",
@@ -188,7 +188,7 @@ def contract_without_security_requirements(ctx):
 @rule(
     code="SUP005",
     name="cloud-service-unmanaged",
-    reference="5.23",
+    reference="A.5.23",
     stage=2,
     grade=Grade.MINOR,
     title="Cloud service without security terms or assessment",
@@ -227,7 +227,7 @@ def cloud_service_unmanaged(ctx):
 @rule(
     code="SUP006",
     name="supplier-failed-assessment",
-    reference="5.22",
+    reference="A.5.22",
     stage=2,
     grade=Grade.MINOR,
     title="Supplier that failed its last assessment is still in use",
@@ -261,7 +261,7 @@ def supplier_failed_assessment(ctx):
 @rule(
     code="SUP007",
     name="supplier-review-frequency-missing",
-    reference="5.22",
+    reference="A.5.22",
     stage=1,
     grade=Grade.OFI,
     title="High-risk supplier with no review frequency",
@@ -290,7 +290,7 @@ def supplier_review_frequency_missing(ctx):
 @rule(
     code="SUP008",
     name="cloud-service-not-flagged",
-    reference="5.23",
+    reference="A.5.23",
     stage=1,
     grade=Grade.OFI,
     title="Supplier looks like a cloud service but is not marked as one",

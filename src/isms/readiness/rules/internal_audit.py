@@ -1,0 +1,590 @@
+"""Internal audit (9.2): audits held at planned intervals, a programme that covers the whole
+ISMS over the certification cycle, complete reports, and auditors who do not audit their own
+work (F20, F21).
+
+The helpers at the top are shared with the management review, nonconformity and certification
+rules: what counts as a completed audit and what belongs to the audit programme.
+"""
+
+import re
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
+
+from isms.audits.models import InternalAudit
+from isms.catalog.models import Clause
+from isms.controls.models import SoAEntry
+from isms.documents.models import Document, DocumentVersion
+from isms.leadership.models import RoleAssignment
+from isms.readiness.finding import Grade, Subject
+from isms.readiness.registry import rule
+
+#: A text field that says nothing: empty, blanks, "-", "n/a" or "none".
+BLANK = r"^\s*(-+|n/?a|none|tbd|todo)?\s*$"
+
+#: The certification cycle the audit programme must cover.
+PROGRAMME_MONTHS = 36
+
+#: How far ahead planned audits still count as part of the current programme.
+PLANNED_AHEAD_MONTHS = 12
+
+#: Days after its planned start before an unfinished audit counts as overdue.
+OVERDUE_GRACE_DAYS = 30
+
+COMPLETED = InternalAudit.Status.COMPLETED
+CANCELLED = InternalAudit.Status.CANCELLED
+
+
+def blank(field: str) -> Q:
+    """Rows whose text ``field`` is empty or a placeholder."""
+    return Q(**{f"{field}__iregex": BLANK})
+
+
+def is_blank(text: str | None) -> bool:
+    """The Python side of :func:`blank`, for rows already fetched."""
+    return text is None or re.match(BLANK, text, re.IGNORECASE) is not None
+
+
+def completed_audits(ctx):
+    """Internal audits completed on or before the audit date, newest first.
+
+    ``done_on`` is the report date, or the planned start when the report date is missing (so a
+    completed audit is never ignored for lack of a date; AUD005 reports the missing date).
+    """
+    return (
+        ctx.q(InternalAudit)
+        .filter(status=COMPLETED)
+        .annotate(done_on=Coalesce("completed_on", "planned_on"))
+        .filter(done_on__lte=ctx.as_of)
+        .order_by("-done_on", "-ref")
+    )
+
+
+def programme(ctx):
+    """The audit programme at the audit date: audits not cancelled, planned in the 36 months
+    before it or the 12 months after it."""
+    return (
+        ctx.q(InternalAudit)
+        .exclude(status=CANCELLED)
+        .filter(
+            planned_on__gt=ctx.months_ago(PROGRAMME_MONTHS),
+            planned_on__lte=ctx.as_of + relativedelta(months=PLANNED_AHEAD_MONTHS),
+        )
+    )
+
+
+def clause_covered(requirement: str, listed: set[str]) -> bool:
+    """A clause is covered when it, a clause above it (6 covers 6.1) or one below it (6.1.2
+    counts for 6.1) is in scope."""
+    return any(
+        ref == requirement or requirement.startswith(ref + ".") or ref.startswith(requirement + ".")
+        for ref in listed
+    )
+
+
+def _window(ctx) -> str:
+    end = ctx.as_of + relativedelta(months=PLANNED_AHEAD_MONTHS)
+    return f"planned between {ctx.months_ago(PROGRAMME_MONTHS)} and {end}"
+
+
+def _one_department(audit) -> str | None:
+    names = [d.name for d in audit.departments.all()]
+    return names[0] if len(names) == 1 else None
+
+
+@rule(
+    code="AUD001",
+    name="no-recent-internal-audit",
+    reference="9.2.1",
+    stage=1,
+    grade=Grade.MAJOR,
+    title="No internal audit completed in the last 12 months",
+)
+def no_recent_internal_audit(ctx):
+    """
+    What it checks: that at least one internal audit was completed (status completed, report
+    issued) in the 12 months up to the audit date.
+
+    Why an auditor cares: 9.2 requires internal audits at planned intervals, and a certification
+    body will not hold stage 2 before the organisation has audited itself at least once. With no
+    audit in a year, nobody inside the organisation has checked that the ISMS works.
+
+    How to fix: run an internal audit now with an independent, competent auditor, issue the
+    report, log its nonconformities, and put the next audits in the programme with dates.
+
+    Grade: major: either no audit was ever completed, or the last one is more than a year old,
+    which means the programme has stopped.
+    """
+    last = completed_audits(ctx).first()
+    if last is not None and last.done_on >= ctx.months_ago(12):
+        return
+    if last is None:
+        planned = ctx.q(InternalAudit).exclude(status=CANCELLED).count()
+        detail = f"No internal audit had been completed by {ctx.as_of}" + (
+            f" ({planned} audit(s) are recorded as planned or in progress)."
+            if planned
+            else "; the register holds no internal audit."
+        )
+    else:
+        days = (ctx.as_of - last.done_on).days
+        detail = (
+            f"The last completed internal audit is {last.ref} ({last.title}), completed on "
+            f"{last.done_on}, {days} days before {ctx.as_of}; none was completed in the 12 months "
+            "before the audit date."
+        )
+    yield ctx.finding(Subject("Internal audits", "Internal audit programme"), detail)
+
+
+@rule(
+    code="AUD002",
+    name="audit-programme-misses-clauses",
+    reference="9.2.1",
+    stage=1,
+    grade=Grade.MINOR,
+    title="Audit programme does not cover every clause 4 to 10",
+)
+def audit_programme_misses_clauses(ctx):
+    """
+    What it checks: that the internal audits of the programme (completed, in progress or
+    planned, from 36 months before the audit date to 12 months after it) together have every
+    requirement clause 4.1 to 10.2 in scope. A clause counts as covered when it, its parent
+    (e.g. 6 for 6.1) or one of its sub-clauses (e.g. 6.1.2 for 6.1) is listed on an audit.
+
+    Why an auditor cares: internal audits must show whether the ISMS conforms to all of the
+    standard's requirements. Certification bodies expect every clause to be audited within the
+    three-year cycle, and check the programme for gaps such as 6.3 or 7.4 that nobody owns.
+
+    How to fix: add the missing clauses to an audit of the programme (or plan a new one) before
+    the end of the cycle, and record the clauses in the audit's scope.
+
+    Grade: major when more than half of the clauses are missing (the programme does not audit
+    the management system); minor otherwise. No finding when there is no programme at all,
+    which AUD001 reports.
+    """
+    audits = programme(ctx)
+    count = audits.count()
+    if not count:
+        return
+    listed = {ref for ref in audits.values_list("clauses__ref", flat=True) if ref}
+    requirements = Clause.objects.filter(parent__isnull=False, parent__parent__isnull=True)
+    missing = [c for c in requirements.order_by("sort_key") if not clause_covered(c.ref, listed)]
+    if not missing:
+        return
+    grade = Grade.MAJOR if len(missing) > len(requirements) / 2 else Grade.MINOR
+    shown = ", ".join(f"{c.ref} {c.title}" for c in missing)
+    yield ctx.finding(
+        Subject("Internal audits", "Internal audit programme"),
+        f"The {count} internal audit(s) {_window(ctx)} leave {len(missing)} of "
+        f"{len(requirements)} requirement clauses out of scope: {shown}.",
+        grade=grade,
+    )
+
+
+@rule(
+    code="AUD003",
+    name="audit-programme-misses-controls",
+    reference="9.2.1",
+    stage=1,
+    grade=Grade.OFI,
+    title="Audit programme does not cover every applicable Annex A control",
+)
+def audit_programme_misses_controls(ctx):
+    """
+    What it checks: that every control marked applicable in the SoA is in the scope of at least
+    one internal audit of the programme (completed, in progress or planned, from 36 months
+    before the audit date to 12 months after it).
+
+    Why an auditor cares: the organisation's own requirements include the controls it chose in
+    the SoA. A control that no internal audit looks at during the cycle has never been checked
+    by anyone independent, and the certification body samples such controls first.
+
+    How to fix: list the missing controls in the scope of planned audits so that each applicable
+    control is audited at least once in the three-year cycle.
+
+    Grade: minor when more than a quarter of the applicable controls are missing; an
+    opportunity for improvement when a few are. No finding without a programme (AUD001) or
+    without a SoA.
+    """
+    audits = programme(ctx)
+    count = audits.count()
+    if not count:
+        return
+    applicable = list(
+        ctx.q(SoAEntry)
+        .filter(applicable=True)
+        .order_by("control__sort_key")
+        .values_list("control__ref", flat=True)
+    )
+    covered = set(audits.values_list("controls__ref", flat=True))
+    missing = [ref for ref in applicable if ref not in covered]
+    if not missing:
+        return
+    grade = Grade.MINOR if len(missing) > len(applicable) / 4 else Grade.OFI
+    shown = ", ".join(missing[:20]) + (" ..." if len(missing) > 20 else "")
+    yield ctx.finding(
+        Subject("Internal audits", "Internal audit programme"),
+        f"{len(missing)} of the {len(applicable)} applicable controls "
+        f"{'is' if len(missing) == 1 else 'are'} in the scope of none of the {count} internal "
+        f"audit(s) {_window(ctx)}: {shown}.",
+        grade=grade,
+    )
+
+
+@rule(
+    code="AUD004",
+    name="internal-audit-overdue",
+    reference="9.2.2",
+    stage=2,
+    grade=Grade.MINOR,
+    title="Planned internal audit not carried out",
+)
+def internal_audit_overdue(ctx):
+    """
+    What it checks: internal audits of the programme whose planned start is more than 30 days
+    before the audit date but that were not completed by then (and were not cancelled).
+
+    Why an auditor cares: 9.2.2 asks the organisation to implement its audit programme, not just
+    write it. Audits that slip without a decision show that the programme is not managed, and
+    the areas they cover go unchecked.
+
+    How to fix: hold the audit and issue the report, or re-plan it with a new date (or cancel
+    it and move its scope to another audit) and record why.
+
+    Grade: minor for each audit.
+    """
+    audits = (
+        ctx.q(InternalAudit)
+        .exclude(status=CANCELLED)
+        .filter(
+            planned_on__gt=ctx.months_ago(PROGRAMME_MONTHS),
+            planned_on__lt=ctx.days_ago(OVERDUE_GRACE_DAYS),
+        )
+        .annotate(done_on=Coalesce("completed_on", "planned_on"))
+        .exclude(status=COMPLETED, done_on__lte=ctx.as_of)
+        .prefetch_related("departments")
+        .order_by("planned_on", "ref")
+    )
+    for audit in audits:
+        days = (ctx.as_of - audit.planned_on).days
+        if audit.status == COMPLETED:
+            state = f"its report was issued only on {audit.completed_on}"
+        else:
+            state = f"it is still {audit.get_status_display().lower()}"
+        yield ctx.finding(
+            Subject("Internal audits", audit.ref),
+            f"Internal audit {audit.ref} ({audit.title}) was planned to start on "
+            f"{audit.planned_on}, {days} days before {ctx.as_of}, but {state}.",
+            department=_one_department(audit),
+        )
+
+
+@rule(
+    code="AUD005",
+    name="internal-audit-report-incomplete",
+    reference="9.2.2",
+    stage=2,
+    grade=Grade.MINOR,
+    title="Completed internal audit without a report, lead auditor or date",
+)
+def internal_audit_report_incomplete(ctx):
+    """
+    What it checks: internal audits completed in the 36 months before the audit date that lack
+    a report summary (the conclusions), a lead auditor or the date the report was issued.
+
+    Why an auditor cares: the results of each audit must be reported to management and kept as
+    documented information. Without conclusions, an accountable auditor and a date, a
+    "completed" audit cannot be shown to have happened or to have reached anyone.
+
+    How to fix: record the report's conclusions (conformity, nonconformities raised, areas for
+    improvement), the lead auditor and the report date, and link the report as evidence.
+
+    Grade: minor for each audit.
+    """
+    audits = (
+        completed_audits(ctx)
+        .filter(done_on__gt=ctx.months_ago(PROGRAMME_MONTHS))
+        .filter(blank("report_summary") | Q(lead_auditor__isnull=True) | Q(completed_on=None))
+        .prefetch_related("departments")
+        .order_by("done_on", "ref")
+    )
+    for audit in audits:
+        missing = []
+        if is_blank(audit.report_summary):
+            missing.append("no report summary")
+        if audit.lead_auditor_id is None:
+            missing.append("no lead auditor")
+        if audit.completed_on is None:
+            missing.append("no report date")
+        yield ctx.finding(
+            Subject("Internal audits", audit.ref),
+            f"Internal audit {audit.ref} ({audit.title}), planned {audit.planned_on}, is "
+            f"recorded as completed but has {', '.join(missing)}.",
+            department=_one_department(audit),
+        )
+
+
+@rule(
+    code="AUD006",
+    name="internal-auditor-not-independent",
+    reference="9.2.2",
+    stage=2,
+    grade=Grade.MINOR,
+    title="Internal auditor audits their own department, process or documents",
+)
+def internal_auditor_not_independent(ctx):
+    """
+    What it checks: for each audit of the programme, whether the lead auditor or a team member
+    works in or heads a department in scope, owns a process in scope, or owns, wrote or
+    approved a document that covers a control or clause in scope. One finding per audit,
+    auditor and conflicting department, process or document.
+
+    Why an auditor cares: 9.2.2 requires auditors chosen so that the audit is objective and
+    impartial. People auditing their own department or their own documents are the textbook
+    independence failure, and the certification body then cannot rely on the audit's results.
+
+    How to fix: swap the auditor for one from another department (or an external auditor) for
+    that part of the scope, or take the conflicting area out of their scope; if the audit is
+    done, have the conflicting part re-audited.
+
+    Grade: minor for each conflict; several in one department escalate.
+    """
+    audits = list(
+        programme(ctx)
+        .select_related("lead_auditor")
+        .prefetch_related(
+            "team",
+            "departments__manager",
+            "processes__owner",
+            "processes__department",
+            "controls",
+            "clauses",
+        )
+        .order_by("planned_on", "ref")
+    )
+    auditor_ids = {person.pk for audit in audits for person in _auditors(audit)}
+    if not auditor_ids:
+        return
+    documents = _documents_of(ctx, auditor_ids)
+    for audit in audits:
+        controls = {c.ref for c in audit.controls.all()}
+        clauses = {c.ref for c in audit.clauses.all()}
+        for person in _auditors(audit):
+            who = f"{person.name} ({person.email})"
+            base = f"Internal audit {audit.ref} ({audit.title}): auditor {who}"
+            for department in audit.departments.all():
+                roles = []
+                if person.department_id == department.pk:
+                    roles.append("works in")
+                if department.manager_id == person.pk:
+                    roles.append("heads")
+                if roles:
+                    yield ctx.finding(
+                        _conflict(audit, person, f"Department {department.name}"),
+                        f"{base} {' and '.join(roles)} the {department.name} department, "
+                        "which the audit covers.",
+                        department=department.name,
+                    )
+            for process in audit.processes.all():
+                if process.owner_id == person.pk:
+                    yield ctx.finding(
+                        _conflict(audit, person, f"Process {process.name}"),
+                        f"{base} owns the process {process.name}, which the audit covers.",
+                        department=process.department.name if process.department else None,
+                        process=process.name,
+                    )
+            for document, roles, doc_controls, doc_clauses in documents.get(person.pk, []):
+                shared = sorted(doc_controls & controls) + [
+                    ref for ref in sorted(doc_clauses) if clause_covered(ref, clauses)
+                ]
+                if shared:
+                    yield ctx.finding(
+                        _conflict(audit, person, f"Document {document.ref}"),
+                        f"{base} {' and '.join(roles)} document {document.ref} "
+                        f"({document.title}), which covers {', '.join(shared)} in the "
+                        "audit's scope.",
+                    )
+
+
+def _auditors(audit):
+    people = [audit.lead_auditor] if audit.lead_auditor_id else []
+    people += [p for p in audit.team.all() if p.pk != audit.lead_auditor_id]
+    return people
+
+
+def _conflict(audit, person, thing: str) -> Subject:
+    return Subject("Internal audits", f"{audit.ref} / {person.email} / {thing}")
+
+
+def _documents_of(ctx, person_ids: set[int]) -> dict[int, list]:
+    """For each auditor, the documents they own, or wrote or approved a version of (a version
+    counts when approved or in effect by the audit date, or undated), with the controls and
+    clauses they cover."""
+    current = (
+        Q(approved_on__lte=ctx.as_of)
+        | Q(effective_on__lte=ctx.as_of)
+        | Q(approved_on=None, effective_on=None)
+    )
+    versions = (
+        ctx.q(DocumentVersion)
+        .filter(current)
+        .filter(Q(author__in=person_ids) | Q(approver__in=person_ids))
+        .values_list("document_id", "author_id", "approver_id")
+    )
+    roles: dict[tuple[int, int], set[str]] = {}
+    for document_id, author_id, approver_id in versions:
+        if author_id in person_ids:
+            roles.setdefault((author_id, document_id), set()).add("wrote a version of")
+        if approver_id in person_ids:
+            roles.setdefault((approver_id, document_id), set()).add("approved a version of")
+    owned = ctx.q(Document).filter(owner__in=person_ids).values_list("owner_id", "pk")
+    for owner_id, document_id in owned:
+        roles.setdefault((owner_id, document_id), set()).add("owns")
+    if not roles:
+        return {}
+    by_id = {
+        document.pk: document
+        for document in ctx.q(Document)
+        .filter(pk__in={document_id for _, document_id in roles})
+        .prefetch_related("controls", "clauses")
+    }
+    order = {"owns": 0, "wrote a version of": 1, "approved a version of": 2}
+    result: dict[int, list] = {}
+    for (person_id, document_id), how in sorted(roles.items()):
+        document = by_id[document_id]
+        result.setdefault(person_id, []).append(
+            (
+                document,
+                sorted(how, key=order.get),
+                {c.ref for c in document.controls.all()},
+                {c.ref for c in document.clauses.all()},
+            )
+        )
+    return result
+
+
+@rule(
+    code="AUD007",
+    name="internal-auditor-not-appointed",
+    reference="9.2.2",
+    stage=2,
+    grade=Grade.OFI,
+    title="Internal auditor without an internal auditor role",
+)
+def internal_auditor_not_appointed(ctx):
+    """
+    What it checks: that every lead auditor and team member of the audit programme holds the
+    internal auditor role in the ISMS roles register, appointed by the audit date and not ended
+    before the audit's planned start. One finding per person, listing their audits.
+
+    Why an auditor cares: auditors must be competent and selected on purpose. An appointment
+    record, with its responsibilities, is how the organisation shows that the person was chosen
+    and is entitled to audit; without it the auditor's competence and authority are undocumented.
+
+    How to fix: appoint the person as internal auditor in the roles register (with the date and
+    the areas they may audit) and keep evidence of their audit training, or use an appointed
+    auditor.
+
+    Grade: opportunity for improvement for each person (competence is judged by other evidence
+    too, such as training records).
+    """
+    audits = list(
+        programme(ctx)
+        .select_related("lead_auditor__department")
+        .prefetch_related("team__department")
+        .order_by("planned_on", "ref")
+    )
+    people = {}
+    for audit in audits:
+        for person in _auditors(audit):
+            people.setdefault(person.pk, (person, []))[1].append(audit)
+    if not people:
+        return
+    roles: dict[int, list] = {}
+    assignments = (
+        ctx.q(RoleAssignment)
+        .filter(role=RoleAssignment.Role.INTERNAL_AUDITOR, person__in=people.keys())
+        .filter(Q(assigned_on=None) | Q(assigned_on__lte=ctx.as_of))
+        .values_list("person_id", "ended_on")
+    )
+    for person_id, ended_on in assignments:
+        roles.setdefault(person_id, []).append(ended_on)
+    for person, person_audits in sorted(people.values(), key=lambda item: item[0].email):
+        ends = roles.get(person.pk, [])
+        unappointed = [
+            audit
+            for audit in person_audits
+            if not any(end is None or end >= audit.planned_on for end in ends)
+        ]
+        if not unappointed:
+            continue
+        listed = ", ".join(f"{a.ref} ({a.planned_on})" for a in unappointed)
+        if ends:
+            ended = max(end for end in ends if end is not None)
+            why = f"but their internal auditor role in the ISMS roles register ended on {ended}"
+        else:
+            why = "but holds no internal auditor role in the ISMS roles register"
+        yield ctx.finding(
+            Subject("People", person.email),
+            f"{person.name} ({person.email}) audits {listed} {why}.",
+            department=person.department.name if person.department else None,
+        )
+
+
+@rule(
+    code="AUD008",
+    name="internal-audit-scope-undefined",
+    reference="9.2.2",
+    stage=1,
+    grade=Grade.MINOR,
+    title="Internal audit without a defined scope or criteria",
+)
+def internal_audit_scope_undefined(ctx):
+    """
+    What it checks: that each audit of the programme names its scope (at least one clause,
+    control, department or process) and its audit criteria (the standard, policies or
+    procedures it audits against).
+
+    Why an auditor cares: 9.2.2 requires the criteria and scope of each audit to be defined.
+    An audit without a scope cannot be shown to cover anything, so the programme's coverage
+    cannot be demonstrated; without criteria it is unclear what conformity was judged against.
+
+    How to fix: record the clauses, controls, departments or processes each audit covers, and
+    the criteria (e.g. "ISO/IEC 27001:2022 clauses 7-10; POL-002 access control policy").
+
+    Grade: minor when the scope is missing; opportunity for improvement when only the criteria
+    are missing.
+    """
+    annotations = {
+        f"has_{field}": Exists(
+            getattr(InternalAudit, field).through.objects.filter(internalaudit=OuterRef("pk"))
+        )
+        for field in ("clauses", "controls", "departments", "processes")
+    }
+    scoped = Q()
+    for name in annotations:
+        scoped |= Q(**{name: True})
+    audits = (
+        programme(ctx)
+        .annotate(**annotations)
+        .filter(~scoped | blank("criteria"))
+        .order_by("planned_on", "ref")
+    )
+    for audit in audits:
+        has_scope = any(getattr(audit, name) for name in annotations)
+        if not has_scope:
+            detail = (
+                f"Internal audit {audit.ref} ({audit.title}), planned {audit.planned_on}, names "
+                "no clause, control, department or process in its scope"
+                + (" and no audit criteria" if is_blank(audit.criteria) else "")
+                + "."
+            )
+            grade = Grade.MINOR
+        else:
+            detail = (
+                f"Internal audit {audit.ref} ({audit.title}), planned {audit.planned_on}, "
+                "records no audit criteria (the standard, policies or procedures audited "
+                "against)."
+            )
+            grade = Grade.OFI
+        yield ctx.finding(Subject("Internal audits", audit.ref), detail, grade=grade)
