@@ -157,6 +157,12 @@ class Nonconformity(OrganisationScopedModel):
         help_text="Internal audit that raised it (ref).",
     )
     grade = models.CharField(max_length=10, choices=Grade.choices, help_text="major or minor.")
+    finding_code = models.CharField(
+        max_length=6, blank=True, help_text="Mock-audit rule it was raised from, e.g. ACC003."
+    )
+    finding_subject = models.CharField(
+        max_length=360, blank=True, help_text="The finding's subject, e.g. 'Systems: CRM'."
+    )
     reference = models.CharField(
         max_length=20, blank=True, help_text="Clause or control id it breaches, e.g. 9.2 or 5.18."
     )
@@ -172,6 +178,9 @@ class Nonconformity(OrganisationScopedModel):
     )
     owner = person_field("Who owns the corrective action (email).")
     due_on = models.DateField(null=True, blank=True, help_text="Corrective action due date.")
+    implemented_on = models.DateField(
+        null=True, blank=True, help_text="Date the corrective action was put in place."
+    )
     effectiveness_checked_by = person_field("Who verified effectiveness (email).")
     effectiveness_checked_on = models.DateField(
         null=True, blank=True, help_text="Date effectiveness was verified."

@@ -3,7 +3,15 @@
 import typer
 
 from isms import __version__
-from isms.cli import assess, benchmark, catalog, demo, exchange, organisations
+from isms.cli import (
+    assess,
+    benchmark,
+    catalog,
+    demo,
+    exchange,
+    nonconformities,
+    organisations,
+)
 from isms.cli.output import console
 
 app = typer.Typer(
@@ -17,6 +25,7 @@ app.add_typer(organisations.org_app, name="org")
 app.add_typer(organisations.user_app, name="user")
 app.add_typer(organisations.member_app, name="member")
 app.add_typer(organisations.token_app, name="token")
+app.add_typer(nonconformities.app, name="nc")
 app.command("demo")(demo.demo)
 app.command("import")(exchange.import_command)
 app.command("export")(exchange.export_command)
