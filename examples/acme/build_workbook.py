@@ -499,6 +499,10 @@ def sheet_awareness_checks():
                 score = score_pass() if passed else float(rng.choice([20, 30, 40, 50]))
                 rows.append({"person": person.email, "checked_on": day, "topic": topic,
                              "passed": passed, "score": score})
+    # PLANTED (PPL004): Shane Corrigan failed the phishing question in the October 2025 round and was
+    # never re-checked or retrained (his 12-month refresher is overdue too, see KEY_PEOPLE).
+    rows.append({"person": P["overdue_2"], "checked_on": D("2025-10-09"), "topic": "phishing",
+                 "passed": False, "score": 30.0})
     rows.sort(key=lambda r: (r["checked_on"], r["person"], r["topic"]))
     return rows
 
@@ -522,6 +526,8 @@ def sheet_resources():
         ("Certification body fees, stage 1 and stage 2 audits", "external", 14500, "GBP", "cfo", "2026-03-02"),
         ("Penetration test of SensorCloud, the mobile app and the SG-400 gateway, 2026", "external", 24500, "GBP", "cfo", "2026-05-11"),
         ("Platform squad time for tenant-isolation hardening (3 sprints)", "time", 3, "", "cto", "2026-08-03"),
+        # PLANTED (LDR005): approved by the CISO, who is not top management (he reports to the CFO).
+        ("Phishing simulation and awareness platform licences, 2026", "tooling", 7400, "GBP", "ciso", "2026-01-12"),
     ]
     return [{"description": d_, "kind": k, "amount": a, "currency": c, "approved_by": P[by], "approved_on": D(on)}
             for d_, k, a, c, by, on in rows]
@@ -558,28 +564,30 @@ def sheet_scope():
                      "standby in eu-west-1; corporate IT and all 10 departments",
          "out_of_scope": "Acme Components GmbH (German sales office, 3 staff) which uses group IT but is covered "
                          "by its own local arrangements; customers' own networks where gateways are installed",
-         "boundaries": "GmbH staff access group systems as external users under the access control policy; "
-                       "responsibility for gateways ends at the customer's network port (see customer terms "
-                       "schedule 4)",
+         # PLANTED (CTX002): the boundaries text was lost when the scope was rewritten for version 2.0.
+         "boundaries": "",
          "approved_by": P["ceo"], "approved_on": D("2026-03-16")},
     ]
 
 
 def sheet_context_issues():
+    # PLANTED (ANX003): the context register was built on a PEST grid, so the laws and regulations below
+    # are filed as "political" and none as "legal"; the legal register that SoA 5.31 cites is a DPO
+    # spreadsheet that was never put in the Documents register, so no document is linked to 5.31.
     rows = [
         ("Growth of SensorCloud subscriptions", "internal", "strategic",
          "Recurring revenue from SensorCloud grew from 18% to 31% of turnover; customers now judge us on service security as much as hardware.",
          True, "Drives objectives OBJ-04 and OBJ-06 and platform risks such as R-001, R-006 and R-007.", "2026-02-09"),
-        ("Water and energy utility customers under NIS regulations", "external", "legal",
+        ("Water and energy utility customers under NIS regulations", "external", "political",
          "Utility customers are operators of essential services and push NIS-derived security schedules into our contracts.",
          True, "Contractual inclusion reasons in the SoA; customer obligations register (R-060).", "2026-02-09"),
-        ("UK Product Security and Telecommunications Infrastructure Act 2022", "external", "legal",
+        ("UK Product Security and Telecommunications Infrastructure Act 2022", "external", "political",
          "Connectable products sold in the UK must ban default passwords, publish a vulnerability disclosure policy and state a support period.",
          True, "Compliance statements published; covered by R-022 and controls 5.31 and 8.29.", "2026-02-09"),
-        ("EU Cyber Resilience Act", "external", "legal",
+        ("EU Cyber Resilience Act", "external", "political",
          "Products sold to EU customers through the German office will need CE marking for cybersecurity from December 2027.",
          True, "Gap assessment planned for 2027; tracked in the SoA review of 5.31.", "2026-02-09"),
-        ("UK GDPR and the Data (Use and Access) Act 2025", "external", "legal",
+        ("UK GDPR and the Data (Use and Access) Act 2025", "external", "political",
          "We process employee data, customer contact data and site locations of critical infrastructure.",
          True, "DPO appointed; ROPA and DPIAs maintained; controls 5.34 and 8.10.", "2026-02-09"),
         ("Export controls on cryptographic products", "external", "political",
@@ -605,7 +613,8 @@ def sheet_context_issues():
          True, "Toolbox talks and QR reporting posters (R-071); control 6.3.", "2026-02-09"),
         ("Private equity owner's reporting requirements", "external", "economic",
          "The majority shareholder asks for a quarterly cyber-risk report and an ISO/IEC 27001 certificate by 2027.",
-         True, "Board reporting by the CISO; certification project funded.", "2026-02-09"),
+         # PLANTED (CTX006): left out of the February 2026 context review; last reviewed in February 2025.
+         True, "Board reporting by the CISO; certification project funded.", "2025-02-10"),
         ("Climate change", "external", "climate_change",
          "The Sheffield site lies in flood zone 2 beside the River Don (flooded in 2007); summer heatwaves have "
          "exceeded the comms room cooling; utility customers need our alarms most during storms and floods.",
@@ -635,6 +644,8 @@ def sheet_parties():
         ("Insurers", "external", "Cyber and property insurers through Moorland Insurance Brokers."),
         ("Certification body", "external", "Albion Certification Ltd, auditing the ISMS for ISO/IEC 27001."),
         ("Local community and Environment Agency", "external", "Flood warnings and resilience planning for the Don valley."),
+        # PLANTED (CTX007): added at the 2026 context review, but nobody recorded what it requires of us.
+        ("National Cyber Security Centre", "external", "UK technical authority; its Cyber Assessment Framework is what our utility customers' regulators apply."),
     ]
     requirements = [
         ("Utility customers", "Notify security incidents affecting their service or data within 24 hours",
@@ -645,6 +656,9 @@ def sheet_parties():
          "Objective OBJ-04; warm standby region (R-007); secondary SMS route (R-076)", True),
         ("Utility customers", "Annual penetration test of the service and summary of results",
          "Yearly CREST test by RedTeam Labs; summary shared under NDA", False),
+        # PLANTED (CTX005): a new tender requirement recorded in 2026 with no response yet.
+        ("Utility customers", "Evidence that the SG-400 gateway is developed to IEC 62443-4-1",
+         "", False),
         ("Industrial OEM customers", "Signed firmware and a published vulnerability disclosure policy",
          "HSM signing (R-002); disclosure policy on the website (PSTI)", False),
         ("Industrial OEM customers", "Report the carbon footprint of delivered products, including embedded cloud services",
@@ -680,6 +694,11 @@ def sheet_parties():
             [{"party": p, "requirement": r, "how_addressed": h, "is_climate_related": c} for p, r, h, c in requirements])
 
 
+# The longest-serving contracts manager in Finance and Legal, made deputy DPO in September 2026.
+DEPUTY_DPO = min((p for p in CURRENT if p.department == "Finance and Legal" and p.title == "Commercial Contracts Manager"),
+                 key=lambda p: p.start)
+
+
 def sheet_roles(assets):
     rows = [
         ("top_management_sponsor", "ceo", "Sponsors the ISMS on the board, chairs the management review, approves policy, scope and resources", "2024-12-02", None),
@@ -688,9 +707,12 @@ def sheet_roles(assets):
         ("ciso", "ciso", "Accountable for information security; owns the security budget and the SoA", "2024-12-02", None),
         ("data_protection_officer", "dpo", "Statutory DPO under UK GDPR; advises on DPIAs, breaches and retention", "2024-12-02", None),
         ("incident_manager", "sec_eng", "Leads response to security incidents under PRO-001; runs post-incident reviews", "2024-12-02", None),
-        ("incident_manager", "sre_lead", "Incident manager for SensorCloud service incidents out of hours", "2025-02-03", None),
+        # PLANTED (LDR006): the out-of-hours incident manager was appointed without any responsibilities written down.
+        ("incident_manager", "sre_lead", "", "2025-02-03", None),
         ("internal_auditor", "auditor_q", "Internal auditor for the technical and operational controls (independent of IT, Engineering and Platform)", "2025-03-17", None),
         ("internal_auditor", "fin_ctrl", "Internal auditor for clauses 4-10, people and supplier controls (never audits Finance and Legal)", "2025-03-17", None),
+        # PLANTED (PPL007): a deputy DPO whose only training is the all-staff courses.
+        ("data_protection_officer", DEPUTY_DPO.key, "Deputy DPO while the DPO is on leave: handles subject access requests and first assessment of personal data breaches", "2026-09-01", None),
     ]
     risk_owner_keys = ["ceo", "cto", "cfo", "ops_dir", "hw_head", "platform_head", "quality_head", "commercial_dir",
                        "people_head", "ciso"]
@@ -1060,10 +1082,10 @@ RISKS = [
       "An unauthorised person follows a delivery through goods-in and reaches the engineering lab",
       "Goods-in roller shutter stays open during deliveries with no inner barrier", "ops_dir", 3, 2, "modify", "7.1|7.2|7.3", 2, 2,
       [A("Install an interlocked pedestrian gate at goods-in and badge-only doors beyond the warehouse", "facilities", "2025-10-31", "done", "2025-10-30", budget=11500, controls="7.1|7.2")]),
-    # R-032
+    # R-032  PLANTED (RSK017): still owned by the test lab manager, who left on 2026-06-30.
     R("Prototypes photographed during customer lab tours", "Prototype devices", "Hardware product development",
       "Visitors photograph unreleased prototypes during lab tours and share them",
-      "Lab tours run without a checklist for covering prototypes", "hw_head", 3, 2, "retain", "7.6|7.3", 3, 2),
+      "Lab tours run without a checklist for covering prototypes", "lab_mgr", 3, 2, "retain", "7.6|7.3", 3, 2),
     # R-033
     R("Calibration algorithms known to one person", "Key-person knowledge: calibration algorithms", "Calibration",
       "The principal sensor scientist leaves or is absent long-term and nobody can maintain the drift-compensation algorithms",
@@ -1109,10 +1131,10 @@ RISKS = [
       "The SMT machine vendor's remote support tool gives an outside party a standing path into the OT network",
       "TeamViewer with unattended access installed on the SMT line PC", "ops_dir", 3, 4, "modify", "5.19|8.22|8.5", 1, 4,
       [A("Replace unattended TeamViewer with on-request sessions through the OT jump host", "it_ops", "2026-01-16", "done", "2026-01-16", resources="IT operations, 3 days", controls="8.22|8.5")]),
-    # R-042
+    # R-042  PLANTED (RSK014): impact 8 taken from Quality's 1-10 FMEA severity scale, not the method's 1-5.
     R("Test limits loosened to ship a late batch", "End-of-line test software", "Device manufacturing and test",
       "Test limits are loosened to push a late batch out, shipping sensors outside specification",
-      "Limit files were editable by any line operator", "quality_head", 2, 4, "modify", "8.32|8.9|5.3", 1, 3,
+      "Limit files were editable by any line operator", "quality_head", 2, 8, "modify", "8.32|8.9|5.3", 1, 3,
       [A("Put test limit files under version control with quality sign-off of every change", "production_mgr", "2025-09-05", "done", "2025-09-05", resources="Test engineer, 5 days", controls="8.32|5.3")]),
     # R-043
     R("Batch travellers lost before scanning", "Quality records (NCRs, CAPA and test results)", "Device manufacturing and test",
@@ -1127,7 +1149,8 @@ RISKS = [
     R("Candidate CVs kept beyond the retention period", "Recruitment candidate records", "Recruitment and onboarding",
       "Unsuccessful candidates' CVs are kept indefinitely, breaching UK GDPR storage limitation",
       "The applicant tracking module has no automated purge", "people_head", 3, 3, "modify", "5.33|8.10|5.34", 2, 2,
-      [A("Configure the BambooHR automated candidate purge at 6 months and run a first clean-up", "hr_mgr", "2027-01-29", "in_progress", resources="HR manager, 3 days; BambooHR support case", controls="8.10")]),
+      # PLANTED (RSK011): due at the end of September 2026 and still in progress.
+      [A("Configure the BambooHR automated candidate purge at 6 months and run a first clean-up", "hr_mgr", "2026-09-30", "in_progress", resources="HR manager, 3 days; BambooHR support case", controls="8.10")]),
     # R-046
     R("Board papers on an acquisition forwarded outside the board", "Board minutes and strategy papers", "Board governance",
       "A board pack with acquisition plans is forwarded outside the board and leaks to the target",
@@ -1170,10 +1193,10 @@ RISKS = [
       [A("Build a synthetic telemetry generator for staging and block production snapshots from non-production accounts", "sw_lead", "2026-04-24", "done", "2026-04-22", resources="Data engineer, 8 days", controls="8.33|8.31"),
        # PLANTED (F4): the plan cites 8.11, which the SoA excludes as not applicable.
        A("Mask customer identifiers when telemetry is copied to the analytics sandbox", "sw_lead", "2027-02-26", "planned", resources="Data engineer, 5 days", controls="8.11")]),
-    # R-054
+    # R-054  PLANTED (RSK016): residual likelihood raised to 3 at the 2026 workshop, inherent left at 2x2.
     R("Incident timelines unreliable because of clock drift", "Security logs (SIEM)", "Security incident management",
       "Factory devices with drifting clocks make it impossible to reconstruct an incident timeline",
-      "Some OT devices are not pointed at the internal NTP server", "ciso", 2, 2, "retain", "8.17", 2, 2),
+      "Some OT devices are not pointed at the internal NTP server", "ciso", 2, 2, "retain", "8.17", 3, 2),
     # R-055
     R("Intrusion on the file server goes unnoticed", "Microsoft Sentinel SIEM", "Security incident management",
       "An intruder on the on-premises file server goes undetected for weeks",
@@ -1378,7 +1401,8 @@ SOA = {
     "5.6": ("ciso", "annual", "business", "implemented", "Members of CiSP, the Yorkshire and Humber Cyber Resilience Centre and the IoT Security Foundation.", "special interest group membership record"),
     # PLANTED (F3): 5.7 is applicable but has no inclusion reason, no justification and no implementation status.
     "5.7": ("sec_eng", "quarterly", "", "", "CrowdStrike intelligence feed and NCSC alerts triaged in the security queue.", "threat intelligence digest"),
-    "5.8": ("cto", "annual", "business", "implemented", "Security checklist at stage gates G2 and G4 of the product development process.", "project security gate checklist sample"),
+    # PLANTED (SOA006): applicable but not started; no evidence frequency committed yet.
+    "5.8": ("cto", "", "business", "not_started", "Not started: security checklist to be added at stage gates G2 and G4 when the product development process is revised in Q1 2027.", "project security gate checklist sample"),
     "5.9": ("isms_mgr", "semiannual", "contractual", "implemented", "Asset register kept in isms; owners confirm it twice a year; Intune and Falcon inventories reconciled.", "asset register reconciliation"),
     "5.10": ("people_head", "annual", "business", "implemented", "Acceptable use policy POL-003, acknowledged at onboarding and yearly; AI guidance added 2026.", "acceptable use acknowledgement report"),
     "5.11": ("hr_mgr", "quarterly", "business", "implemented", "Leaver checklist in BambooHR; IT collects laptop, phone and badge on the last day.", "leaver asset return checklist sample"),
@@ -1566,19 +1590,22 @@ OBJECTIVES = [
     ("OBJ-06", "Close serious penetration test findings quickly",
      "Share of critical and high penetration test findings closed within 30 days", 95, True, "%", "quarterly",
      "cto", "2027-06-30", "Win utility customers who audit our security", ("2025-06-30", 62.0)),
+    # PLANTED (OBJ006): due by the end of Q3 2026; still 95.2% because Don Valley PCB was never assessed.
     ("OBJ-07", "Assess high-risk suppliers on time",
      "Share of critical and high tier suppliers assessed within their review frequency", 100, True, "%", "quarterly",
-     "quality_head", "2026-12-31", "Protect production from supply chain disruption", ("2025-03-31", 55.0)),
+     "quality_head", "2026-09-30", "Protect production from supply chain disruption", ("2025-03-31", 55.0)),
+    # PLANTED (OBJ004): no strategic or business goal named.
     ("OBJ-08", "Restore quickly from backup",
      "Time to restore the SensorCloud primary database in the quarterly restore test", 4, False, "hours", "quarterly",
-     "platform_head", "2026-12-31", "Grow SensorCloud subscriptions to 40% of revenue", ("2025-06-30", 6.5)),
+     "platform_head", "2026-12-31", "", ("2025-06-30", 6.5)),
     # PLANTED (F9): not measurable: no metric, no target, no unit, no frequency, no measurements.
     ("OBJ-09", "Improve the security culture on the factory floor",
      "", None, True, "", "", "ops_dir", "2026-12-31", "Operational excellence", None),
     # PLANTED (F9): monthly objective, but nothing measured after April 2026.
+    # PLANTED (OBJ003): owned by the test lab manager, who left on 2026-06-30; nobody took it over.
     ("OBJ-10", "Ship only signed firmware",
      "Share of devices shipped in the month running signed firmware verified at end-of-line test", 100, True, "%", "monthly",
-     "hw_head", "2026-12-31", "Win utility customers who audit our security", ("2025-07-31", 92.0)),
+     "lab_mgr", "2026-12-31", "Win utility customers who audit our security", ("2025-07-31", 92.0)),
 ]
 
 
@@ -1644,7 +1671,8 @@ DOCUMENTS = [
     ("POL-001", "Information security policy", "policy", "ciso", 12, "5.1|5.2", "5.1|5.4", [
         ("1.0", "old_isms_mgr", "ceo", "2025-01-13", "2025-01-20", "First issue for the ISMS project."),
         ("1.1", "isms_mgr", "ceo", "2025-10-06", "2025-10-13", "Scope extended to the Manchester studio."),
-        ("2.0", "isms_mgr", "ceo", "2026-03-16", "2026-03-23", "Annual review; objectives framework and climate change (Amd 1:2024) added."),
+        # PLANTED (DOC007): version 2.0 was signed off by the CISO while the CEO was travelling, never by the sponsor.
+        ("2.0", "isms_mgr", "ciso", "2026-03-16", "2026-03-23", "Annual review; objectives framework and climate change (Amd 1:2024) added."),
     ]),
     ("DOC-001", "ISMS manual: context, interested parties, scope and roles", "plan", "isms_mgr", 12, "4.1|4.2|4.3|4.4|5.3", "5.2", [
         ("1.0", "old_isms_mgr", "ciso", "2025-01-13", "2025-01-20", "First issue."),
@@ -1727,7 +1755,8 @@ DOCUMENTS = [
     ]),
     ("PRO-005", "Backup and restore procedure", "procedure", "sre_lead", 12, "", "8.13|8.14", [
         ("1.0", "sre_lead", "platform_head", "2025-03-24", "2025-03-31", "First issue."),
-        ("1.1", "sre_lead", "platform_head", "2026-06-29", "2026-07-06", "Vault account and standby region restores."),
+        # PLANTED (DOC006): the SRE lead wrote and approved version 1.1 herself.
+        ("1.1", "sre_lead", "sre_lead", "2026-06-29", "2026-07-06", "Vault account and standby region restores."),
     ]),
     ("PRO-006", "Change management procedure", "procedure", "platform_head", 12, "6.3", "8.32", [
         ("1.0", "platform_head", "cto", "2025-03-24", "2025-03-31", "First issue."),
@@ -1745,7 +1774,8 @@ DOCUMENTS = [
         ("1.0", "isms_mgr", "ceo", "2025-04-28", "2025-05-06", "First issue."),
         ("1.1", "isms_mgr", "ceo", "2026-04-27", "2026-05-05", "Effectiveness check made mandatory before closure."),
     ]),
-    ("PRO-010", "Control of documented information", "procedure", "isms_mgr", 12, "7.5|7.5.1|7.5.2|7.5.3", "5.37", [
+    # PLANTED (ANX001): 5.37 is linked to no document; the operating runbooks live in Confluence, outside the register.
+    ("PRO-010", "Control of documented information", "procedure", "isms_mgr", 12, "7.5|7.5.1|7.5.2|7.5.3", "", [
         ("1.0", "old_isms_mgr", "ciso", "2025-01-20", "2025-01-27", "First issue."),
         ("1.1", "isms_mgr", "ciso", "2026-01-19", "2026-01-26", "Review intervals per document kind."),
     ]),
@@ -1916,6 +1946,10 @@ def sheet_systems_accounts_reviews():
         for service, priv in services:
             rows.append({"system": name, "username": service, "person": None, "is_active": True, "is_privileged": priv,
                          "last_used_on": rdate(D("2026-10-01"), D("2026-11-13")) if not service.startswith("breakglass") else D("2026-09-15")})
+        if name == "Tulip MES":
+            # PLANTED (ACC004): the shared SMT line 2 login on the shop-floor tablets (see R-057), linked to nobody.
+            rows.append({"system": name, "username": "smt-line2", "person": None, "is_active": True,
+                         "is_privileged": False, "last_used_on": D("2026-11-13")})
         rows.sort(key=lambda r: r["username"])
         accounts.extend(rows)
 
@@ -1953,6 +1987,15 @@ def sheet_systems_accounts_reviews():
                             "accounts_reviewed": len(in_scope) + len(services), "accounts_removed": removed,
                             "notes": notes[0].upper() + notes[1:]})
             previous = day
+    # PLANTED (ACC002): the signing host put in front of the YubiHSM in June 2025 is registered as a critical
+    # system, but no access-review frequency was ever set, so it has never been reviewed.
+    signing = "Firmware signing (YubiHSM)"
+    systems.append({"name": signing, "owner": P["fw_lead"], "criticality": "critical", "access_review_frequency": "",
+                    "description": "Signing host in front of the YubiHSM: two-person approval of firmware release builds."})
+    for key, privileged, last_used in (("fw_lead", True, "2026-11-10"), ("hw_head", False, "2026-11-10"),
+                                       ("sec_eng", False, "2026-10-22")):
+        accounts.append({"system": signing, "username": P[key], "person": P[key], "is_active": True,
+                         "is_privileged": privileged, "last_used_on": D(last_used)})
     reviews.sort(key=lambda r: (r["reviewed_on"], r["system"]))
     return systems, accounts, reviews
 
@@ -1982,7 +2025,9 @@ SUPPLIERS = [
     ("Cloudflare", "DNS, CDN and web application firewall", "high", "internal", True, "platform_head", "CF-ENT-30018", "2024-01-10", REQ_CLOUD, "annual", "2026-04-30", "passed"),
     ("Twilio", "SMS alarm delivery", "high", "personal", True, "platform_head", "TWL-2022-5521", "2022-08-01", REQ_CLOUD, "annual", "2026-06-17", "passed"),
     ("Vonage", "Secondary SMS route for alarms", "high", "personal", True, "platform_head", "VON-2026-0117", "2026-07-20", REQ_CLOUD, "annual", "2026-07-15", "passed"),
-    ("Twilio SendGrid", "Transactional email for alarms and reports", "medium", "personal", True, "platform_head", "SG-2022-1183", "2022-08-01", REQ_CLOUD, "biennial", "2025-09-10", "passed"),
+    # PLANTED (SUP005): a cloud service holding personal data that was never assessed on its own (it was
+    # assumed to be covered by the Twilio assessment).
+    ("Twilio SendGrid", "Transactional email for alarms and reports", "medium", "personal", True, "platform_head", "SG-2022-1183", "2022-08-01", REQ_CLOUD, "biennial", None, ""),
     ("Stripe Payments UK", "Subscription billing for SensorCloud", "medium", "personal", True, "fin_ctrl", "STRIPE-ACME-01", "2023-02-01", REQ_CLOUD, "biennial", "2025-06-12", "passed"),
     ("VaultEdge Backup Ltd", "Immutable offsite backup of the file server", "high", "confidential", True, "it_ops", "VEB-2025-044", "2025-02-03", REQ_CLOUD, "annual", "2026-07-14", "passed"),
     ("SAP UK (via partner Northbridge ERP Ltd)", "SAP Business One licences, hosting and support", "high", "confidential", True, "fin_ctrl", "NB-ERP-2021-07", "2021-07-01", REQ_CLOUD, "annual", "2026-09-16", "passed"),
@@ -1993,9 +2038,12 @@ SUPPLIERS = [
     ("Sheaf Precision Plastics Ltd", "Injection-moulded sensor enclosures", "medium", "internal", False, "supply_mgr", "SPP-2019-11", "2019-11-04", "confidentiality|tooling ownership", "biennial", "2025-05-20", "passed"),
     ("Arden Components Distribution Ltd", "Franchised distributor of MCUs and MEMS devices", "medium", "internal", False, "supply_mgr", "ARD-2020-02", "2020-02-10", "confidentiality|certificates of conformance|counterfeit mitigation (AS6496)", "biennial", "2025-07-08", "passed"),
     ("Northern Calibration Services Ltd", "UKAS calibration of reference standards", "medium", "internal", False, "cal_mgr", "NCS-2018-05", "2018-05-14", "confidentiality|UKAS accreditation maintained", "biennial", "2025-08-19", "passed"),
-    ("Pennine Logistics Ltd", "Domestic courier and pallet distribution", "low", "internal", False, "supply_mgr", "PL-2021-09", "2021-09-01", "confidentiality|chain of custody for high-value consignments", "biennial", "2025-03-26", "passed"),
-    ("TransGlobal Freight Forwarding Ltd", "Export shipments and customs declarations", "medium", "confidential", False, "supply_mgr", "TGF-2022-03", "2022-03-15", "confidentiality|export control compliance|breach notification", "biennial", "2025-10-07", "passed"),
-    ("Hallam Security Systems Ltd", "CCTV, intruder alarm and door access maintenance", "medium", "confidential", False, "facilities", "HSS-2020-06", "2020-06-01", REQ_SITE + "|remote access only on request", "annual", "2026-09-08", "passed"),
+    # PLANTED (SUP003): booked on account through the courier's web portal; no contract was ever signed.
+    ("Pennine Logistics Ltd", "Domestic courier and pallet distribution", "low", "internal", False, "supply_mgr", "", None, "", "biennial", "2025-03-26", "passed"),
+    # PLANTED (SUP006): failed its 2025 assessment (shared logins on its customs portal, no MFA) and is still used.
+    ("TransGlobal Freight Forwarding Ltd", "Export shipments and customs declarations", "medium", "confidential", False, "supply_mgr", "TGF-2022-03", "2022-03-15", "confidentiality|export control compliance|breach notification", "biennial", "2025-10-07", "failed"),
+    # PLANTED (SUP002): assessed yearly, but the 2026 assessment never happened (last one August 2025).
+    ("Hallam Security Systems Ltd", "CCTV, intruder alarm and door access maintenance", "medium", "confidential", False, "facilities", "HSS-2020-06", "2020-06-01", REQ_SITE + "|remote access only on request", "annual", "2025-08-12", "passed"),
     ("Castlegate IT Recycling Ltd", "WEEE disposal and certified data destruction", "high", "confidential", False, "it_ops", "CITR-2023-08", "2023-08-21", "confidentiality|certificates of destruction|ADISA certification|chain of custody", "annual", "2026-05-06", "passed"),
     ("RedTeam Labs Ltd", "CREST penetration testing", "high", "confidential", False, "ciso", "RTL-2025-02", "2025-04-28", "confidentiality|rules of engagement|secure deletion of test data|CREST accreditation", "annual", "2026-04-21", "passed"),
     ("Albion Certification Ltd", "ISO/IEC 27001 certification body", "low", "confidential", False, "isms_mgr", "ACL-2026-011", "2026-03-02", "confidentiality|UKAS accreditation", "biennial", "2026-03-02", "passed"),
@@ -2004,7 +2052,8 @@ SUPPLIERS = [
     ("Northern Fibre Networks Ltd", "1 Gb/s leased line and 4G backup", "medium", "internal", False, "it_ops", "NFN-2024-12", "2024-12-02", "confidentiality|service levels|incident notification", "annual", "2026-10-13", "passed"),
     ("Riverside Office Solutions Ltd", "Managed print: MFD lease and maintenance", "medium", "confidential", False, "facilities", "ROS-2023-04", "2023-04-03", "confidentiality|certified disk destruction at lease end", "biennial", "2025-09-30", "passed"),
     ("Steel City Facilities Services Ltd", "Cleaning and out-of-hours guarding", "low", "internal", False, "facilities", "SCF-2022-10", "2022-10-03", REQ_SITE + "|vetted staff", "biennial", "2025-06-24", "passed"),
-    ("Peak Pensions Administration Ltd", "Pension scheme administration", "medium", "personal", False, "payroll", "PPA-2018-04", "2018-04-06", "confidentiality|DPA (UK GDPR Art. 28)|breach notification within 72 hours", "biennial", "2025-05-13", "passed"),
+    # PLANTED (SUP007): holds personal data, but no review frequency was ever set.
+    ("Peak Pensions Administration Ltd", "Pension scheme administration", "medium", "personal", False, "payroll", "PPA-2018-04", "2018-04-06", "confidentiality|DPA (UK GDPR Art. 28)|breach notification within 72 hours", "", "2025-05-13", "passed"),
     ("Ironside Offsite Archive Ltd", "Storage of paper records and retrieval", "medium", "confidential", False, "dpo", "IOA-2017-09", "2017-09-11", "confidentiality|access log|certified destruction on instruction", "biennial", "2025-02-25", "passed"),
     # PLANTED (F14): a contract holding personal data with no security requirements at all.
     ("Brightwater Recruitment Ltd", "Agency supply of candidates and temporary operators", "medium", "personal", False, "hr_mgr", "BWR-2025-01", "2025-01-20", "", "biennial", "2025-11-05", "conditional"),
@@ -2083,9 +2132,10 @@ INCIDENTS = [
     ("Quotation folder shared with 'anyone with the link'", "incident", "medium", "2026-02-25", "2026-02-25", "sales_ops", "2026-03-06",
      "SharePoint default link type allowed anonymous links",
      "Default link type set to specific people; anonymous links expire after 7 days"),
-    ("Company phone lost on a train", "incident", "low", "2026-03-18", "2026-03-18", "Commercial", "2026-03-19",
-     "Phone left on a train",
-     "Phone wiped through Intune within an hour; no data at risk"),
+    # PLANTED (INC006): the phone was lost on 2026-03-06 but only reported 12 days later.
+    ("Company phone lost on a train", "incident", "low", "2026-03-06", "2026-03-18", "Commercial", "2026-03-19",
+     "Phone left on a train; its owner spent a week and a half looking for it before telling IT",
+     "Phone wiped through Intune within an hour of the report; sign-in logs showed no use after the loss"),
     ("BusyBox vulnerability announced affecting the SG-400 gateway image", "event", "medium", "2026-04-07", "2026-04-07", "fw_lead", "2026-04-28",
      "Upstream vulnerability in a bundled component",
      "Patched firmware 4.2.3 released in 21 days; SBOM watch automated"),
@@ -2107,9 +2157,15 @@ INCIDENTS = [
     # PLANTED (F15): closed without a root cause or lessons learned.
     ("Customer received another customer's alarm email", "incident", "medium", "2026-09-08", "2026-09-08", "cs_head", "2026-09-15",
      "", ""),
+    # PLANTED (INC005): personal data breach closed with a root cause but no lessons learned.
+    ("Payslips of two employees posted to their old home addresses", "data_breach", "low", "2026-09-24", "2026-09-25", "payroll", "2026-10-02",
+     "Address changes made in BambooHR are not synchronised to Sage Payroll", ""),
     ("SMS delivery delays at the primary provider; failover route used", "event", "low", "2026-10-06", "2026-10-06", "sre_lead", "2026-10-06",
      "Provider-side carrier outage",
      "Secondary route (R-076) delivered all alarms; failover time recorded"),
+    # PLANTED (INC004): high-severity incident still open six weeks after it was reported.
+    ("SG-400 gateways at a water utility found reachable from the internet on their local web UI", "incident", "high", "2026-10-19", "2026-10-19", "cs_head", None,
+     "Under investigation: the customer's integrator forwarded the web UI port; firmware 4.3, which disables remote access to the UI by default, awaits release", ""),
     ("Operator plugged a personal phone into a line PC; blocked by device control", "near_miss", "low", "2026-10-27", "2026-10-27", "shift_a", "2026-10-28",
      "Operator wanted to charge a phone",
      "Charging points added in the rest area"),
@@ -2171,7 +2227,8 @@ RETENTION = [
     ("Security event logs", "CrowdStrike Falcon", 12, "Falcon data retention setting (rolling)",
      "Security investigation needs", 12, "sec_eng",
      [("CrowdStrike Falcon", "2025-12-08", 96_000_000)]),
-    ("Marketing consent records", "Salesforce", 36, "Purge of unsubscribed contacts older than 3 years",
+    # PLANTED (RET003): marketing runs the purge by hand and the schedule never said how.
+    ("Marketing consent records", "Salesforce", 36, "",
      "UK GDPR accountability for consent; PECR", 6, "marketing",
      [("Salesforce", "2023-12-11", 3400)]),
 ]
@@ -2278,6 +2335,9 @@ def sheet_evidence(soa_rows, reviews, suppliers, incidents):
         control = row["control"]
         if not row["applicable"] or control in ("5.18", "7.14"):
             continue  # 5.18: the access reviews are the evidence; 7.14: PLANTED (F17), nothing collected
+        if row["implementation_status"] == "not_started":
+            periods("annual", control)  # nothing to collect yet (5.8); the call keeps the random sequence unchanged
+            continue
         owner_key = BY_EMAIL[row["owner"]].key
         noun = SOA[control][5]
         for label, start, end, collected in periods(row["evidence_frequency"], control):
@@ -2339,6 +2399,241 @@ def sheet_evidence(soa_rows, reviews, suppliers, incidents):
 
 
 # --------------------------------------------------------------------------------------------
+# Internal audits, management reviews, nonconformities and external audits (9.2, 9.3, 10.2)
+# --------------------------------------------------------------------------------------------
+
+# The three-year internal audit programme (REC-002). Nadia Hussain (Quality) and Owen Price
+# (Finance) are the appointed internal auditors; each avoids their own department.
+INTERNAL_AUDITS = [
+    {"ref": "IA-2025-01", "title": "ISMS foundations: context, leadership, planning and risk",
+     "planned_on": "2025-06-02", "completed_on": "2025-06-20", "status": "completed",
+     "lead_auditor": "fin_ctrl", "team": ["auditor_q"],
+     # PLANTED (AUD002): clause 6.3 (planning of changes) is in the scope of no audit of the programme.
+     "clauses": "4.1|4.2|4.3|4.4|5.1|5.2|5.3|6.1|6.2|8.2|8.3",
+     "controls": "5.1|5.2|5.3|5.4|5.31|5.35|5.36",
+     "departments": ["Executive Office", "IT and Security"], "processes": ["Board governance"],
+     "criteria": "ISO/IEC 27001:2022 clauses 4-6, 8.2 and 8.3; ISMS manual DOC-001; risk method MET-001",
+     "report_summary": "Framework established and largely conforming. 1 minor NC (NC-2025-001: objectives without "
+                       "targets); 2 OFIs (rationale of the climate-change determination; supplier requirements under 4.2)."},
+    {"ref": "IA-2025-02", "title": "SensorCloud platform and technological controls",
+     "planned_on": "2025-10-06", "completed_on": "2025-10-24", "status": "completed",
+     "lead_auditor": "auditor_q", "team": [],
+     "clauses": "8.1|9.1",
+     # PLANTED (AUD003): 8.12 (data leakage prevention) is in the scope of no audit of the programme.
+     "controls": "8.1|8.2|8.3|8.4|8.5|8.6|8.7|8.8|8.9|8.10|8.13|8.14|8.15|8.16|8.17|8.18|8.19|8.20|8.21|8.22|8.24|"
+                 "8.25|8.26|8.27|8.28|8.29|8.31|8.32|8.33|8.34",
+     "departments": ["Platform Operations", "Software Engineering", "IT and Security"],
+     "processes": ["SensorCloud service operation", "SensorCloud software development", "IT service management"],
+     "criteria": "ISO/IEC 27001:2022 Annex A 8; POL-002, POL-006, POL-007, STD-001, PRO-004, PRO-005, PRO-006",
+     # PLANTED (AUD005): the report was filed as a PDF and its conclusions never entered.
+     "report_summary": ""},
+    {"ref": "IA-2026-01", "title": "Support, evaluation and improvement; people and incident controls",
+     "planned_on": "2026-03-09", "completed_on": "2026-03-27", "status": "completed",
+     "lead_auditor": "fin_ctrl", "team": [],
+     "clauses": "7.1|7.2|7.3|7.4|7.5|9.2|9.3|10.1|10.2",
+     "controls": "5.10|5.11|5.12|5.13|5.14|5.15|5.16|5.17|5.18|5.24|5.25|5.26|5.27|5.28|6.1|6.2|6.3|6.4|6.5|6.6|6.7|6.8",
+     "departments": ["People", "IT and Security"],
+     "processes": ["Recruitment and onboarding", "Security incident management"],
+     # PLANTED (AUD008): no audit criteria recorded.
+     "criteria": "",
+     "report_summary": "Conforming overall. NC-2026-002 (minor, 7.2: contractor training records) and NC-2026-003 "
+                       "(major, 5.18: leavers' access not removed in 4 of 12 samples); 1 OFI on 7.4."},
+    {"ref": "IA-2026-02", "title": "Supplier management and procurement",
+     "planned_on": "2026-06-08", "completed_on": "2026-06-26", "status": "completed",
+     # PLANTED (AUD006): Nadia Hussain works in Quality and Supply Chain, the department audited.
+     "lead_auditor": "auditor_q", "team": [],
+     "clauses": "8.1", "controls": "5.19|5.20|5.21|5.22|5.23",
+     "departments": ["Quality and Supply Chain"], "processes": ["Procurement and supplier management"],
+     "criteria": "ISO/IEC 27001:2022 A.5.19 to A.5.23; supplier security policy POL-004",
+     "report_summary": "Supplier register complete and tiered. 1 minor NC (NC-2026-005: high-tier supplier Don Valley "
+                       "PCB Assembly Ltd never assessed)."},
+    {"ref": "IA-2026-03", "title": "Physical security, manufacturing and the factory floor",
+     "planned_on": "2026-10-05", "completed_on": "2026-10-23", "status": "completed",
+     # PLANTED (AUD007): Aled Morgan joined as a trainee co-auditor but holds no internal auditor role.
+     "lead_auditor": "auditor_q", "team": ["cal_mgr"],
+     "clauses": "7.3|8.1", "controls": "7.1|7.2|7.3|7.5|7.6|7.7|7.8|7.9|7.10|7.11|7.12|7.13|7.14",
+     "departments": ["Manufacturing", "Hardware Engineering"],
+     "processes": ["Device manufacturing and test", "Hardware product development"],
+     "criteria": "ISO/IEC 27001:2022 A.7; physical and environmental security policy POL-009; POL-003",
+     "report_summary": "Physical controls effective at Sheffield and Tinsley. 1 major NC (NC-2026-007, 7.3: 5 of 6 "
+                       "shop-floor staff could not say how to report an incident or where to find the policies)."},
+    # PLANTED (AUD004): planned to start on 2026-09-14 and still not started at the audit date.
+    {"ref": "IA-2026-04", "title": "Organisational controls: assets, continuity and compliance",
+     "planned_on": "2026-09-14", "completed_on": None, "status": "planned",
+     "lead_auditor": "auditor_q", "team": [],
+     "clauses": "6.1|8.1", "controls": "5.5|5.6|5.7|5.8|5.9|5.29|5.30|5.32|5.33|5.34|5.37",
+     "departments": ["Finance and Legal", "Executive Office"], "processes": ["Order to cash", "Financial reporting"],
+     "criteria": "ISO/IEC 27001:2022 A.5.5 to A.5.9, A.5.29 to A.5.34, A.5.37; POL-005, POL-008, POL-010, PLN-003",
+     "report_summary": ""},
+    {"ref": "IA-2027-01", "title": "Follow-up of the 2026 nonconformities; monitoring and improvement",
+     "planned_on": "2027-03-15", "completed_on": None, "status": "planned",
+     "lead_auditor": "fin_ctrl", "team": [],
+     "clauses": "9.1|10.1|10.2", "controls": "", "departments": [], "processes": [],
+     "criteria": "ISO/IEC 27001:2022 clauses 9.1 and 10; nonconformity log",
+     "report_summary": ""},
+]
+
+MR_BOARD = ["ceo", "ciso", "cfo", "cto", "isms_mgr"]
+MR_INPUTS = ("covers_previous_actions", "covers_context_changes", "covers_party_needs", "covers_nonconformities",
+             "covers_monitoring", "covers_audit_results", "covers_objectives", "covers_party_feedback", "covers_risk",
+             "covers_improvement")
+
+# ref, held, attendees, inputs not covered, decisions, resources, actions, signed by, signed on
+MANAGEMENT_REVIEWS = [
+    # PLANTED (MRV007): "audit results" ticked although no internal or certification audit had yet taken place.
+    ("MR-2025-1", "2025-03-20", ["ceo", "ciso", "cfo", "old_isms_mgr", "isms_mgr"], (),
+     "Scope 1.0 confirmed; internal audit programme 2025-2027 to be issued by May (REC-002); Sarah Pennington "
+     "confirmed as ISMS manager from 2025-04-01",
+     "ISMS manager post confirmed; 12 internal-auditor days a year from Quality and Finance",
+     "ISMS manager to complete the risk assessment by 2025-05-31; CISO to select a SIEM by 2025-06-30",
+     "ceo", "2025-03-27"),
+    # PLANTED (MRV002): feedback from customers and regulators was not considered.
+    ("MR-2025-2", "2025-07-10", MR_BOARD, ("covers_party_feedback",),
+     "IA-2025-01 results accepted; second security engineer post approved; risk treatment plan progress accepted",
+     "Second security engineer post (approved 2025-07-21); Sentinel SIEM ingestion confirmed",
+     "CISO to recruit the second engineer by 2025-10-31; ISMS manager to close NC-2025-001 by 2025-08-31",
+     "ceo", "2025-07-15"),
+    # PLANTED (MRV005): the minutes were signed by the ISMS manager, not by top management.
+    ("MR-2025-3", "2025-12-11", MR_BOARD, (),
+     "IA-2025-02 results accepted; stage 1 to be booked for May 2026; Sheffield comms room relocation confirmed",
+     "2026 ISMS budget GBP 168,000; flood resilience GBP 46,000",
+     "ISMS manager to agree the audit dates with the certification body by 2026-01-31",
+     "isms_mgr", "2025-12-18"),
+    ("MR-2026-1", "2026-04-16", MR_BOARD, (),
+     "Ready for stage 1; NC-2026-003 (leavers' access) given top priority; retention of R-059 and R-061 confirmed",
+     "2026 penetration test budget GBP 24,500 confirmed",
+     "CISO to deliver the BambooHR-Jira leaver integration by 2026-06-30",
+     "ceo", "2026-04-21"),
+    # PLANTED (MRV003): only actions were minuted, no decisions.
+    ("MR-2026-2", "2026-07-09", MR_BOARD, (),
+     "",
+     "Platform squad time for tenant-isolation hardening (3 sprints)",
+     "Procurement to assess Don Valley PCB Assembly by 2026-09-30; CISO to report on the leaver integration in September",
+     "ceo", "2026-07-14"),
+    # PLANTED (MRV004): the 2027 budget was deferred; nothing allocated or confirmed.
+    ("MR-2026-3", "2026-11-05", [*MR_BOARD[:4], "ops_dir", "isms_mgr"], (),
+     "Stage 2 confirmed for 2027-01-18; shop-floor awareness programme (NC-2026-007) approved",
+     "",
+     "Operations Director to run toolbox talks on all shifts by 2026-12-18",
+     "ceo", "2026-11-10"),
+]
+
+
+def sheet_management_reviews():
+    rows = []
+    for ref, held, attendees, missing, decisions, resources, actions, signer, signed in MANAGEMENT_REVIEWS:
+        row = {"ref": ref, "held_on": D(held), "chair": P["ceo"], "attendees": "|".join(P[k] for k in attendees)}
+        row.update({field: field not in missing for field in MR_INPUTS})
+        row.update({"decisions": decisions, "resources_allocated": resources, "actions": actions,
+                    "signed_by": P[signer], "signed_on": D(signed)})
+        rows.append(row)
+    return rows
+
+
+def sheet_internal_audits():
+    rows = []
+    for audit in INTERNAL_AUDITS:
+        rows.append({**audit, "planned_on": D(audit["planned_on"]),
+                     "completed_on": D(audit["completed_on"]) if audit["completed_on"] else None,
+                     "lead_auditor": P[audit["lead_auditor"]], "team": "|".join(P[k] for k in audit["team"]),
+                     "clauses": id_list(audit["clauses"]), "controls": id_list(audit["controls"]),
+                     "departments": "|".join(audit["departments"]), "processes": "|".join(audit["processes"])})
+    return rows
+
+
+def NC(ref, source, grade, reference, raised, description, correction="", root_cause="", action="", process="",
+       owner=None, due=None, implemented=None, checked_by=None, checked=None, effective=None, closed=None,
+       status="open", audit=None):
+    return {"ref": ref, "source": source, "audit": audit, "grade": grade, "reference": reference,
+            "raised_on": D(raised), "description": description, "correction": correction, "root_cause": root_cause,
+            "corrective_action": action, "process_changed": process, "owner": P[owner] if owner else None,
+            "due_on": D(due) if due else None, "implemented_on": D(implemented) if implemented else None,
+            "effectiveness_checked_by": P[checked_by] if checked_by else None,
+            "effectiveness_checked_on": D(checked) if checked else None, "effective": effective,
+            "closed_on": D(closed) if closed else None, "status": status}
+
+
+NONCONFORMITIES = [
+    NC("NC-2025-001", "internal_audit", "minor", "6.2", "2025-06-20",
+       "OBJ-03 and OBJ-05 had a metric but no target value", audit="IA-2025-01",
+       correction="Targets set and approved by the CISO on 2025-06-30",
+       root_cause="The objectives template had no target column",
+       action="Objectives template and PLN-002 require a target; objectives reviewed quarterly at the ISMS meeting",
+       process="Objective setting (PLN-002)", owner="ciso", due="2025-08-31", implemented="2025-08-29",
+       checked_by="isms_mgr", checked="2025-10-15", effective=True, closed="2025-10-15", status="closed"),
+    NC("NC-2025-002", "internal_audit", "minor", "8.15", "2025-10-24",
+       "The Q3 2025 log review did not cover the on-premises Windows servers, whose security events were not "
+       "forwarded to Sentinel", audit="IA-2025-02",
+       correction="Azure Monitor agent deployed on the on-premises servers on 2025-11-05 (treatment of R-055)",
+       root_cause="No list of the log sources Sentinel must receive; new servers were onboarded by memory",
+       action="Log source checklist added to the quarterly log review; servers onboarded to Sentinel at build time",
+       process="Logging and monitoring (STD-001 log sources; server build checklist)", owner="sec_eng",
+       due="2025-12-31", implemented="2025-12-15", checked_by="isms_mgr", checked="2026-02-16", effective=True,
+       closed="2026-02-16", status="closed"),
+    # PLANTED (NCR005): the action owner verified her own corrective action.
+    NC("NC-2025-003", "incident", "minor", "5.18", "2025-11-17",
+       "INC-2025-014: a former contractor's GitHub access was found four days after the contract ended",
+       correction="GitHub access removed on 2025-10-28",
+       root_cause="Contractors were not in BambooHR, so the leaver workflow never saw them",
+       action="All contractors added to BambooHR; agencies must notify leavers within one working day",
+       process="Joiners, movers and leavers procedure (PRO-002 v1.1)", owner="hr_mgr", due="2026-01-31",
+       implemented="2025-11-17", checked_by="hr_mgr", checked="2026-02-20", effective=True, closed="2026-02-20",
+       status="closed"),
+    # PLANTED (NCR003): the only action was a reminder; no process or control changed.
+    NC("NC-2026-001", "incident", "minor", "6.8", "2026-03-19",
+       "INC-2026-004: a company phone lost on 2026-03-06 was reported only on 2026-03-18",
+       correction="Phone wiped through Intune on 2026-03-18",
+       root_cause="The owner did not know that a lost device must be reported at once, even while still looking for it",
+       action="Commercial team reminded at its April meeting to report lost devices immediately",
+       process="", owner="commercial_dir", due="2026-04-30", implemented="2026-04-14", status="verifying"),
+    # PLANTED (NCR002): closed on the correction alone: no root cause, corrective action or effectiveness check.
+    NC("NC-2026-002", "internal_audit", "minor", "7.2", "2026-03-27",
+       "Training records missing for 6 of the 18 contractors", audit="IA-2026-01",
+       correction="Certificates collected and uploaded to BambooHR", owner="people_head", due="2026-04-30",
+       closed="2026-04-10", status="closed"),
+    # PLANTED (NCR006): an internal major still open after 248 days (due date extended from 2026-06-30).
+    NC("NC-2026-003", "internal_audit", "major", "5.18", "2026-03-27",
+       "4 of 12 sampled leavers still had active Salesforce or AWS accounts 10 to 40 days after leaving",
+       audit="IA-2026-01", correction="The four accounts disabled on 2026-03-30",
+       root_cause="Leaver notices reach IT only; the owners of Salesforce and AWS are not told",
+       action="BambooHR-Jira integration opens a leaver ticket for every system owner",
+       process="Leaver process (PRO-002)", owner="ciso", due="2026-12-31", status="action_planned"),
+    NC("NC-2026-004", "external_audit", "minor", "9.2", "2026-05-22",
+       "Stage 1 area of concern: the audit programme does not show when clause 6.3 will be audited",
+       root_cause="The programme was built from the 2013 clause list, which had no 6.3",
+       action="Add 6.3 to the scope of IA-2027-01 and re-check the programme against the 2022 clause list",
+       process="Internal audit programme (REC-002)", owner="isms_mgr", due="2027-01-08", status="action_planned"),
+    # PLANTED (NCR004): corrective action due on 2026-09-30 and not done.
+    NC("NC-2026-005", "internal_audit", "minor", "5.22", "2026-06-26",
+       "High-tier supplier Don Valley PCB Assembly Ltd (Gerbers, BOMs) has never been assessed", audit="IA-2026-02",
+       root_cause="Manufacturing onboarded the supplier directly, bypassing procurement",
+       action="Send the supplier questionnaire; onboarding checklist to require procurement sign-off",
+       process="Procurement and supplier management", owner="supply_mgr", due="2026-09-30",
+       status="action_planned"),
+    # PLANTED (NCR007): raised 76 days before the audit date and still without an owner or a due date.
+    NC("NC-2026-006", "incident", "minor", "5.34", "2026-09-15",
+       "INC-2026-011: a customer received another customer's alarm email",
+       correction="Email recalled; the recipient confirmed deletion", status="open"),
+    NC("NC-2026-007", "internal_audit", "major", "7.3", "2026-10-23",
+       "5 of 6 shop-floor staff could not say how to report an incident or where to find the policies",
+       audit="IA-2026-03", correction="Toolbox talk on incident reporting held on all three shifts on 2026-10-27",
+       root_cause="Shop-floor staff have no company email and never received the e-learning",
+       action="Quarterly toolbox talks; policy posters and QR codes at each line; e-learning on shared kiosks",
+       process="Competence, awareness and communication procedure (PRO-011)", owner="ops_dir", due="2027-01-31",
+       status="action_planned"),
+]
+
+EXTERNAL_AUDITS = [
+    # PLANTED (CRT006): stage 1 raised 2 minor nonconformities (areas of concern), but only NC-2026-004 was logged.
+    {"ref": "CB-2026-S1", "kind": "stage1", "certification_body": "Albion Certification Ltd",
+     "planned_on": D("2026-05-18"), "held_on": D("2026-05-19"), "majors": 0, "minors": 2, "ofis": 3},
+    # PLANTED (CRT003): stage 2 postponed from 2026-09-21 to 2027-01-18, eight months after stage 1.
+    {"ref": "CB-2027-S2", "kind": "stage2", "certification_body": "Albion Certification Ltd",
+     "planned_on": D("2027-01-18")},
+]
+
+
+# --------------------------------------------------------------------------------------------
 # The workbook
 # --------------------------------------------------------------------------------------------
 
@@ -2385,6 +2680,16 @@ SHEETS = [
     ("Retention schedule", ("data_category", "system", "retention_months", "deletion_method", "legal_basis")),
     ("Deletion records", ("retention_rule", "deleted_on", "records_purged", "performed_by")),
     ("Data inventory", ("data_category", "system", "oldest_record_on", "record_count", "checked_on")),
+    ("Internal audits", ("ref", "title", "planned_on", "completed_on", "status", "lead_auditor", "team", "clauses",
+                         "controls", "departments", "processes", "criteria", "report_summary")),
+    ("Management reviews", ("ref", "held_on", "chair", "attendees", *MR_INPUTS, "decisions", "resources_allocated",
+                            "actions", "signed_by", "signed_on")),
+    ("Nonconformities", ("ref", "source", "audit", "grade", "finding_code", "finding_subject", "reference",
+                         "raised_on", "description", "correction", "root_cause", "corrective_action",
+                         "process_changed", "owner", "due_on", "implemented_on", "effectiveness_checked_by",
+                         "effectiveness_checked_on", "effective", "closed_on", "status")),
+    ("External audits", ("ref", "kind", "certification_body", "planned_on", "held_on", "majors", "minors", "ofis",
+                         "recommended", "certificate_expires_on")),
     ("Evidence", ("ref", "title", "kind", "url", "note", "collected_on", "collected_by", "period_start",
                   "period_end", "sha256")),
     ("Evidence links", ("evidence", "record_type", "record_key")),
@@ -2436,6 +2741,10 @@ def build_data() -> dict[str, list[dict]]:
         "Data inventory": inventory,
         "Evidence": evidence,
         "Evidence links": links,
+        "Internal audits": sheet_internal_audits(),
+        "Management reviews": sheet_management_reviews(),
+        "Nonconformities": NONCONFORMITIES,
+        "External audits": EXTERNAL_AUDITS,
     }
 
 

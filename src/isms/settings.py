@@ -79,8 +79,8 @@ INSTALLED_APPS = [
     "isms.controls",
     "isms.documents",
     "isms.operations",
-    "isms.evidence",
     "isms.audits",
+    "isms.evidence",  # last: evidence links may point at a record of any register
     "isms.readiness",
 ]
 

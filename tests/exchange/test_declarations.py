@@ -62,3 +62,7 @@ def test_examples_use_only_declared_columns():
     for register in all_registers():
         assert set(register.example) <= set(register.columns), register.sheet
         assert for_model(register.model) is register
+
+
+def test_evidence_links_are_written_after_every_register_they_can_point_at():
+    assert all_registers()[-1].sheet == "Evidence links"

@@ -61,8 +61,8 @@ def test_ten_planted_errors_are_reported_exactly_and_nothing_changes(tmp_path, o
         "Interested parties, Party requirements, Risk method, Processes, Assets, Risks, "
         "Treatment plan, SoA, SoA versions, Objectives, Measurements, Documents, "
         "Document versions, Systems, Access reviews, Accounts, Suppliers, Incidents, "
-        "Retention schedule, Deletion records, Data inventory, Evidence, Evidence links, "
-        "Internal audits, Management reviews, Nonconformities, External audits",
+        "Retention schedule, Deletion records, Data inventory, Internal audits, "
+        "Management reviews, Nonconformities, External audits, Evidence, Evidence links",
         "Departments, row 2, column manager: unknown person 'ghost@acme.example' "
         "(not in the People sheet or the database)",
         "People, row 2, column start_date: expected a date like 2026-03-31, got 'next monday'",

@@ -81,3 +81,18 @@ def test_a_link_only_edit_counts_as_an_update(example_data, organisation):
     example_data["Documents"][0]["controls"] = "5.1|5.2"
     report = import_sheets(organisation, as_sheets(example_data))
     assert (report.sheets["Documents"].updated, report.sheets["Documents"].unchanged) == (1, 0)
+
+
+def test_evidence_can_link_records_of_any_register_in_the_same_file(organisation):
+    from isms.evidence.models import EvidenceLink
+    from isms.exchange.readers import read_yaml
+
+    text = """
+People: [{email: a@x.example, name: A}]
+Internal audits: [{ref: IA-1, title: Access, planned_on: 2026-01-10, lead_auditor: a@x.example}]
+Evidence: [{ref: EV-1, title: Audit report, kind: note, collected_on: 2026-02-01}]
+Evidence links: [{evidence: EV-1, record_type: Internal audits, record_key: IA-1}]
+"""
+    import_sheets(organisation, read_yaml(text))
+    link = EvidenceLink.objects.get()
+    assert link.record.ref == "IA-1"

@@ -86,8 +86,8 @@ def test_cover_shows_verdict_score_stage_and_counts(report):
     assert result.verdict == "not recommended"
     # ESC001 (3 x 5.18) and CTX001 are majors; four minors left; one OFI.
     assert result.counts == {"major": 2, "minor": 4, "ofi": 1}
-    passed, total = result.score_weights
-    assert 0 < passed < total and result.score == round(100 * passed / total)
+    # ESC001 (3 x 5.18) and CTX001 are majors, four minors, one OFI: penalty 20 + 12 + 1 = 33.
+    assert (result.penalty, result.score) == (33, 75)
     cover = between(html, '<section class="cover">', "</section>")
     assert "Acme Ltd" in cover and "Mock certification audit" in cover
     assert "30 November 2026" in cover
@@ -162,8 +162,7 @@ def test_what_passed_and_the_appendix(report):
     assert "SOA001" in passed and "CTX001" not in passed
     appendix = between(html, '<section class="major-section appendix">', "</section>")
     assert "Escalation" in appendix and "90 days" in appendix and "60 days" in appendix
-    passed, total = report[0].score_weights
-    assert f"100 &times; {passed} / {total} = {report[0].score}." in appendix
+    assert "100 &times; 100 / (100 + 33) = 75." in appendix
     assert "XYZ001" in appendix and "bad &lt;b&gt;date&lt;/b&gt;" in appendix
 
 

@@ -10,11 +10,11 @@ Escalation, deadlines and the verdict live here, not in rules:
   plan within 60 days; an opportunity for improvement has no deadline.
 - **Verdict**: "not recommended" while any major stands, "recommended subject to corrective
   action plans" with minors only, "recommended" otherwise.
-- **Readiness score**: the share of the audit's checks that passed, weighted by how serious each
-  check is: every rule that ran weighs 3 if its default grade is major, 2 if minor, 1 if OFI;
-  score = 100 x (weight of rules with no finding) / (weight of all rules run), rounded. It does
-  not saturate (thirty findings of one rule cost that rule once), so it shows progress between
-  runs; the verdict, not the score, says whether certification would be recommended.
+- **Readiness score**: 100 x 100 / (100 + penalty), rounded, where the penalty is 10 points per
+  major, 3 per minor and 1 per OFI, counted after escalation (a systemic major replaces the minors
+  it groups). A clean run scores 100; every finding lowers the score and fixing any finding
+  raises it, but it never reaches 0, so it keeps showing progress on a poor first run
+  (one major: 91; five majors and ten minors: 56; twenty majors: 33).
 """
 
 import datetime as dt
@@ -90,18 +90,14 @@ class Result:
         return Verdict.RECOMMENDED
 
     @property
-    def score_weights(self) -> tuple[int, int]:
-        """(weight of the rules that found nothing, weight of all rules run)."""
-        return (
-            sum(rule.grade.rank for rule in self.passed),
-            sum(rule.grade.rank for rule in self.rules_run),
-        )
+    def penalty(self) -> int:
+        counts = self.counts
+        return 10 * counts["major"] + 3 * counts["minor"] + counts["ofi"]
 
     @property
     def score(self) -> int:
-        """Weighted share of rules that found nothing (see the module docstring)."""
-        passed, total = self.score_weights
-        return round(100 * passed / total) if total else 100
+        """100 x 100 / (100 + penalty): see the module docstring."""
+        return round(100 * 100 / (100 + self.penalty))
 
     @property
     def passed(self) -> list[Rule]:

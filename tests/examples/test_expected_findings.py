@@ -1,0 +1,82 @@
+"""The example organisations produce exactly the findings listed in their expected-findings.json,
+and between them every registered rule fires at least once.
+
+To refresh after a deliberate change to the rules or the data (then read the diff!):
+    ISMS_UPDATE_EXPECTED=1 ./run test tests/examples/test_expected_findings.py
+"""
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from isms.core.models import Organisation
+from isms.exchange.importer import import_sheets
+from isms.exchange.readers import read_path
+from isms.readiness.engine import run_assessment
+from isms.readiness.registry import all_rules
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+ORGANISATIONS = {
+    "acme": ("Acme Components Ltd", EXAMPLES / "acme" / "acme.xlsx"),
+    "globex": ("Globex Logistics Ltd", EXAMPLES / "globex" / "globex.yaml"),
+    "initech": ("Initech Software Ltd", EXAMPLES / "initech" / "initech.yaml"),
+}
+AS_OF = dt.date(2026, 11, 30)
+UPDATE = os.environ.get("ISMS_UPDATE_EXPECTED") == "1"
+
+
+def flatten(result) -> list[dict]:
+    rows = []
+    for finding in result.findings:
+        rows.append(_row(finding, None))
+        for member in finding.grouped:
+            rows.append(_row(member, f"{finding.code} {finding.subject}"))
+    return sorted(rows, key=lambda r: (r["code"], r["subject"], r["grouped_in"] or ""))
+
+
+def _row(finding, grouped_in):
+    return {
+        "code": finding.code,
+        "subject": f"{finding.subject.type}: {finding.subject.key}",
+        "grade": finding.grade.value,
+        "grouped_in": grouped_in,
+    }
+
+
+def assess_example(slug: str):
+    name, source = ORGANISATIONS[slug]
+    organisation = Organisation.objects.create(slug=slug, name=name)
+    import_sheets(organisation, read_path(source))
+    return run_assessment(organisation, AS_OF)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", sorted(ORGANISATIONS))
+def test_example_produces_exactly_the_expected_findings(slug):
+    result = assess_example(slug)
+    assert not result.errors, result.errors
+    path = EXAMPLES / slug / "expected-findings.json"
+    actual = {
+        "organisation": slug,
+        "as_of": AS_OF.isoformat(),
+        "verdict": result.verdict,
+        "counts": result.counts,
+        "findings": flatten(result),
+    }
+    if UPDATE:
+        path.write_text(json.dumps(actual, indent=1) + "\n")
+    expected = json.loads(path.read_text())
+    assert actual["findings"] == expected["findings"]
+    assert (actual["verdict"], actual["counts"]) == (expected["verdict"], expected["counts"])
+
+
+def test_every_rule_fires_in_some_example():
+    fired = set()
+    for slug in ORGANISATIONS:
+        expected = json.loads((EXAMPLES / slug / "expected-findings.json").read_text())
+        fired.update(row["code"] for row in expected["findings"])
+    missing = sorted({rule.code for rule in all_rules()} - fired)
+    assert missing == [], f"rules no example triggers: {missing}"
