@@ -80,3 +80,22 @@ def test_every_rule_fires_in_some_example():
         fired.update(row["code"] for row in expected["findings"])
     missing = sorted({rule.code for rule in all_rules()} - fired)
     assert missing == [], f"rules no example triggers: {missing}"
+
+
+MAX_QUERIES_PER_RULE = 12
+
+
+@pytest.mark.django_db
+def test_rules_aggregate_in_the_database():
+    """Each rule's query count is fixed by its code, not by the data: checked on the demo."""
+    from isms.readiness.profiling import profile_rules
+
+    name, source = ORGANISATIONS["acme"]
+    organisation = Organisation.objects.create(slug="acme", name=name)
+    import_sheets(organisation, read_path(source))
+    costly = {
+        cost.code: cost.queries
+        for cost in profile_rules(organisation, AS_OF)
+        if cost.queries > MAX_QUERIES_PER_RULE
+    }
+    assert costly == {}

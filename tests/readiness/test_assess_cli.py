@@ -99,3 +99,22 @@ def test_rules_json_lists_every_rule_with_its_metadata(cli):
     rules = json.loads(cli("rules", "--format", "json").stdout)
     assert [r["code"] for r in rules] == [r.code for r in all_rules()]
     assert {"code", "name", "reference", "stage", "grade", "summary"} <= set(rules[0])
+
+
+def test_certification_body_profile_options(cli, acme):
+    args = ("assess", "--org", "acme", "--as-of", "2026-11-30", "--format", "json", "--no-save")
+    data = json.loads(cli(*args, "--select", "SOA002", "--minor-days", "30").stdout)
+    assert data["profile"] == {
+        "name": "custom",
+        "major_days": 90,
+        "minor_days": 30,
+        "escalation_threshold": 3,
+    }
+    assert data["findings"][0]["due"] == "2026-12-30"
+    from isms.controls.models import SoAEntry
+
+    SoAEntry.objects.filter(control__ref__in=["7.5", "7.6"]).update(applicable=False)
+    escalated = json.loads(cli(*args, "--select", "SOA002").stdout)
+    assert [f["code"] for f in escalated["findings"]] == ["ESC001"]
+    flat = json.loads(cli(*args, "--select", "SOA002", "--escalate-at", "0").stdout)
+    assert [f["code"] for f in flat["findings"]] == ["SOA002"] * 3

@@ -12,13 +12,18 @@ from rich.table import Table
 from isms.cli.database import ensure_database
 from isms.cli.exchange import _organisation, _user
 from isms.cli.output import OutputFormat, console, emit, fail
-from isms.readiness.engine import run_assessment
+from isms.readiness.engine import DEFAULT_PROFILE, Profile, run_assessment
 from isms.readiness.finding import Grade
 from isms.readiness.registry import all_rules
 from isms.readiness.reports.json import result_to_dict
 from isms.readiness.store import diff_with_previous, latest_assessment, save_result
 
 EXIT_FINDINGS = 1
+DEFAULT_SETTINGS = (
+    DEFAULT_PROFILE.major_days,
+    DEFAULT_PROFILE.minor_days,
+    DEFAULT_PROFILE.escalation_threshold,
+)
 
 
 class ReportFormat(StrEnum):
@@ -72,6 +77,18 @@ def assess_command(
         True, "--save/--no-save", help="Store the run for trends and --diff."
     ),
     as_user: str | None = typer.Option(None, "--as", help="Record the run as made by this user."),
+    major_days: int = typer.Option(
+        DEFAULT_PROFILE.major_days, "--major-days", min=1, help="Days to clear a major."
+    ),
+    minor_days: int = typer.Option(
+        DEFAULT_PROFILE.minor_days, "--minor-days", min=1, help="Days for a minor's action plan."
+    ),
+    escalate_at: int = typer.Option(
+        DEFAULT_PROFILE.escalation_threshold,
+        "--escalate-at",
+        min=0,
+        help="Minors on one requirement, department or process that make a major (0: never).",
+    ),
 ) -> None:
     """Run the mock certification audit and report what an auditor would raise."""
     ensure_database()
@@ -87,7 +104,15 @@ def assess_command(
         fail("--format pdf needs --output PATH.pdf")
 
     with console.status("Running the mock audit...") if fmt is ReportFormat.table else _quiet():
-        result = run_assessment(organisation, audit_date, stage, selected, ignored)
+        profile = Profile(
+            name="custom"
+            if (major_days, minor_days, escalate_at) != DEFAULT_SETTINGS
+            else "default",
+            major_days=major_days,
+            minor_days=minor_days,
+            escalation_threshold=escalate_at,
+        )
+        result = run_assessment(organisation, audit_date, stage, selected, ignored, profile)
     previous = latest_assessment(organisation) if diff else None
     if save:
         save_result(result, user, {"select": selected, "ignore": ignored})
