@@ -5,7 +5,7 @@ from django.http import Http404
 from ninja import NinjaAPI, Schema
 
 from isms import __version__
-from isms.api import evidence
+from isms.api import evidence, nonconformities
 from isms.api.auth import AUTH
 from isms.api.registers import register_routers
 from isms.core.models import Membership
@@ -60,3 +60,4 @@ def my_organisations(request):
 
 register_routers(api)
 api.add_router("", evidence.router)
+api.add_router("", nonconformities.router)

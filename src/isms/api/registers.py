@@ -34,6 +34,7 @@ from isms.exchange.problems import ImportRejected
 from isms.exchange.readers import Sheet
 
 MAX_LIMIT = 1000
+WORKFLOW_MESSAGE = "set by the workflow, not by editing the record; use its workflow endpoint"
 
 
 class PayloadRejected(Exception):
@@ -174,6 +175,9 @@ def make_router(register: Register) -> Router:
     def create_record(request, org: str, payload: In):
         organisation = organisation_for(request, org, Action.EDIT_REGISTERS)
         values = payload.model_dump()
+        owned = [name for name in register.workflow if values.get(name) not in (None, "", False)]
+        if owned:
+            return Status(422, _problems([(name, WORKFLOW_MESSAGE) for name in owned]))
         try:
             key = tuple(
                 key_text(_parse_key(register, name, _cell(values[name]))) for name in register.key
@@ -208,6 +212,11 @@ def make_router(register: Register) -> Router:
         if not partial:
             merged = {name: None for name in merged}
         merged.update(values)
+        for name in register.workflow:
+            sent = values.get(name)
+            if sent is not None and _cell(sent) != _cell(current.get(name)):
+                return Status(422, _problems([(name, WORKFLOW_MESSAGE)]))
+            merged[name] = current.get(name)
         for name in register.key:
             if _cell(merged.get(name)) != _cell(current.get(name)):
                 return Status(

@@ -95,6 +95,14 @@ register(
         "status",
     ),
     description="The nonconformity log (10.2): correction, root cause, action, verification.",
+    workflow=(
+        "status",
+        "implemented_on",
+        "effectiveness_checked_by",
+        "effectiveness_checked_on",
+        "effective",
+        "closed_on",
+    ),
     example={
         "ref": "NC-2026-004",
         "source": "internal_audit",

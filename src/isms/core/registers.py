@@ -23,6 +23,9 @@ class Register:
     computed: tuple[str, ...] = ()
     #: Example values per column for the docs and the template's instructions.
     example: dict[str, str] = field(default_factory=dict)
+    #: Columns a workflow owns (e.g. a nonconformity's status): imports take them as recorded,
+    #: but the REST API's generic create/update refuses to set them; the workflow endpoints do.
+    workflow: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -49,6 +52,7 @@ def register(
     description: str,
     computed: tuple[str, ...] = (),
     example: dict[str, str] | None = None,
+    workflow: tuple[str, ...] = (),
 ) -> Register:
     declaration = Register(
         model=model,
@@ -58,10 +62,13 @@ def register(
         description=description,
         computed=computed,
         example=example or {},
+        workflow=workflow,
     )
     if sheet in _REGISTRY:
         raise ValueError(f"register sheet {sheet!r} declared twice")
-    missing = [column for column in (*key, *columns) if column not in _field_names(model)]
+    missing = [
+        column for column in (*key, *columns, *workflow) if column not in _field_names(model)
+    ]
     if missing:
         raise ValueError(f"register {sheet!r}: {model.__name__} has no field(s) {missing}")
     _REGISTRY[sheet] = declaration
