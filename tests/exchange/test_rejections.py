@@ -57,12 +57,14 @@ def test_ten_planted_errors_are_reported_exactly_and_nothing_changes(tmp_path, o
         import_sheets(organisation, read_path(path))
     assert [str(problem) for problem in rejected.value.problems] == [
         "Budgets: unknown sheet; the sheets are: Departments, People, Training courses, "
-        "Training completions, Awareness checks, ISMS roles, Resources, Scope, Context issues, "
+        "Training completions, Awareness checks, Awareness campaigns, Awareness invitations, "
+        "ISMS roles, Resources, Scope, Context issues, "
         "Interested parties, Party requirements, Risk method, Processes, Assets, Risks, "
         "Treatment plan, SoA, SoA versions, Objectives, Measurements, Documents, "
         "Document versions, Systems, Access reviews, Accounts, Suppliers, Incidents, "
         "Retention schedule, Deletion records, Data inventory, Internal audits, "
-        "Management reviews, Nonconformities, External audits, Evidence, Evidence links",
+        "Management reviews, Nonconformities, External audits, Audit checklist, Evidence, "
+        "Evidence links",
         "Departments, row 2, column manager: unknown person 'ghost@acme.example' "
         "(not in the People sheet or the database)",
         "People, row 2, column start_date: expected a date like 2026-03-31, got 'next monday'",

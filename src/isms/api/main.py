@@ -5,7 +5,10 @@ from django.http import Http404
 from ninja import NinjaAPI, Schema
 
 from isms import __version__
-from isms.api import evidence, nonconformities
+from isms.api import audits as audits_api
+from isms.api import awareness as awareness_api
+from isms.api import certification as certification_api
+from isms.api import evidence, nonconformities, reviews
 from isms.api.auth import AUTH
 from isms.api.registers import register_routers
 from isms.core.models import Membership
@@ -61,3 +64,7 @@ def my_organisations(request):
 register_routers(api)
 api.add_router("", evidence.router)
 api.add_router("", nonconformities.router)
+api.add_router("", reviews.router)
+api.add_router("", audits_api.router)
+api.add_router("", certification_api.router)
+api.add_router("", awareness_api.router)

@@ -175,7 +175,7 @@ def make_router(register: Register) -> Router:
     def create_record(request, org: str, payload: In):
         organisation = organisation_for(request, org, Action.EDIT_REGISTERS)
         values = payload.model_dump()
-        owned = [name for name in register.workflow if values.get(name) not in (None, "", False)]
+        owned = [n for n in register.workflow if values.get(n) not in (None, "", False, [])]
         if owned:
             return Status(422, _problems([(name, WORKFLOW_MESSAGE) for name in owned]))
         try:

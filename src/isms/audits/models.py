@@ -1,6 +1,7 @@
 """The records of clause 9 and 10: internal audits, management reviews, nonconformities and
 the certification body's audits."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from isms.catalog.models import Clause, Control
@@ -211,6 +212,12 @@ class ExternalAudit(OrganisationScopedModel):
         SURVEILLANCE = "surveillance", "Surveillance"
         RECERTIFICATION = "recertification", "Recertification"
 
+    class AppealOutcome(models.TextChoices):
+        UPHELD = "upheld", "Upheld"
+        PARTLY_UPHELD = "partly_upheld", "Partly upheld"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
     ref = models.CharField(max_length=30, help_text="Audit id, unique, e.g. CB-2026-S2.")
     kind = models.CharField(max_length=20, choices=Kind.choices, help_text="Type of audit.")
     certification_body = models.CharField(max_length=200, help_text="Who audits.")
@@ -225,6 +232,33 @@ class ExternalAudit(OrganisationScopedModel):
     certificate_expires_on = models.DateField(
         null=True, blank=True, help_text="Expiry of the certificate issued or confirmed."
     )
+    decision_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Date of the body's decision to certify or recertify (stage 2, recertification).",
+    )
+    appeal = models.TextField(
+        blank=True,
+        help_text="Appeal or disagreement with the body's findings or decision, and why.",
+    )
+    appeal_raised_on = models.DateField(
+        null=True, blank=True, help_text="Date the appeal or disagreement was raised."
+    )
+    appeal_outcome = models.CharField(
+        max_length=20,
+        choices=AppealOutcome.choices,
+        blank=True,
+        help_text=(
+            "How it was settled: upheld (finding or decision changed), partly_upheld, rejected "
+            "(it stands) or withdrawn (by the organisation); empty while open."
+        ),
+    )
+    appeal_outcome_note = models.TextField(
+        blank=True, help_text="What was decided (e.g. finding withdrawn, regraded to minor)."
+    )
+    appeal_resolved_on = models.DateField(
+        null=True, blank=True, help_text="Date the outcome was communicated."
+    )
 
     class Meta:
         ordering = ["-planned_on"]
@@ -232,3 +266,89 @@ class ExternalAudit(OrganisationScopedModel):
 
     def __str__(self) -> str:
         return f"{self.ref} {self.get_kind_display()}"
+
+    def clean(self) -> None:
+        """Cross-field rules of the certification record (decision and appeal)."""
+        errors: dict[str, str] = {}
+        if self.decision_on is not None:
+            if self.kind not in (self.Kind.STAGE_2, self.Kind.RECERTIFICATION):
+                errors["decision_on"] = (
+                    "only a stage 2 or recertification audit leads to a certification decision"
+                )
+            elif self.held_on is None:
+                errors["decision_on"] = "a decision needs the audit's held_on date"
+            elif self.decision_on < self.held_on:
+                errors["decision_on"] = (
+                    f"the decision ({self.decision_on}) cannot precede the audit ({self.held_on})"
+                )
+        if (self.appeal_outcome or self.appeal_resolved_on) and not (self.appeal or "").strip():
+            errors["appeal_outcome"] = "an outcome needs the appeal or disagreement it settles"
+        if (
+            self.appeal_raised_on
+            and self.appeal_resolved_on
+            and self.appeal_resolved_on < self.appeal_raised_on
+        ):
+            errors["appeal_resolved_on"] = (
+                f"resolved on {self.appeal_resolved_on}, before it was raised "
+                f"on {self.appeal_raised_on}"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class AuditChecklistItem(OrganisationScopedModel):
+    """One line of an internal audit's checklist: a sampled record and the question the auditor
+    must answer about it, with the answer once checked (9.2.2; see isms.audits.programme)."""
+
+    class Kind(models.TextChoices):
+        ACCESS_REVIEW = "access_review", "Access review"
+        JOINER = "joiner", "Joiner"
+        LEAVER = "leaver", "Leaver"
+        SUPPLIER = "supplier", "Supplier"
+        INCIDENT = "incident", "Incident"
+        OTHER = "other", "Other (added by hand)"
+
+    class Result(models.TextChoices):
+        OPEN = "", "Not checked yet"
+        CONFORMS = "conforms", "Conforms"
+        NONCONFORMITY = "nonconformity", "Nonconformity"
+        OBSERVATION = "observation", "Observation or opportunity for improvement"
+        NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+    audit = models.ForeignKey(
+        InternalAudit,
+        on_delete=models.CASCADE,
+        related_name="checklist",
+        help_text="Internal audit (ref).",
+    )
+    kind = models.CharField(
+        max_length=20, choices=Kind.choices, help_text="Kind of record sampled."
+    )
+    record = models.CharField(
+        max_length=300,
+        help_text="The sampled record's key, e.g. 'Salesforce 2026-04-02' or a person's email.",
+    )
+    question = models.TextField(help_text="What the auditor must answer about the record.")
+    reference = models.CharField(
+        max_length=40, blank=True, help_text="Controls or clauses it tests, e.g. 5.18."
+    )
+    seed = models.BigIntegerField(
+        null=True, blank=True, help_text="Seed of the random draw that picked it (empty: by hand)."
+    )
+    result = models.CharField(
+        max_length=20,
+        choices=Result.choices,
+        blank=True,
+        default=Result.OPEN,
+        help_text="Outcome: conforms, nonconformity, observation, not_applicable; empty: open.",
+    )
+    notes = models.TextField(blank=True, help_text="What the auditor saw (evidence, tickets).")
+    checked_by = person_field("Auditor who checked it (email).")
+    checked_on = models.DateField(null=True, blank=True, help_text="Date checked.")
+
+    class Meta:
+        ordering = ["audit__ref", "kind", "record"]
+        constraints = [unique_key("audit", "kind", "record")]
+
+    def __str__(self) -> str:
+        return f"{self.audit.ref} {self.kind} {self.record}"

@@ -1,4 +1,10 @@
-from isms.audits.models import ExternalAudit, InternalAudit, ManagementReview, Nonconformity
+from isms.audits.models import (
+    AuditChecklistItem,
+    ExternalAudit,
+    InternalAudit,
+    ManagementReview,
+    Nonconformity,
+)
 from isms.core.registers import register
 
 register(
@@ -21,6 +27,8 @@ register(
         "report_summary",
     ),
     description="The internal audit programme (9.2): each audit's scope, auditors and dates.",
+    # Auditors are assigned through the independence check (isms audit assign), not by edits.
+    workflow=("lead_auditor", "team"),
     example={
         "ref": "IA-2026-02",
         "title": "Access control and supplier management",
@@ -140,8 +148,18 @@ register(
         "ofis",
         "recommended",
         "certificate_expires_on",
+        "decision_on",
+        "appeal",
+        "appeal_raised_on",
+        "appeal_outcome",
+        "appeal_outcome_note",
+        "appeal_resolved_on",
     ),
-    description="Certification body audits: stage 1, stage 2, surveillance, recertification.",
+    description=(
+        "Certification body audits: stage 1, stage 2, surveillance, recertification; the "
+        "certification decision and any appeal or disagreement with its outcome."
+    ),
+    workflow=("appeal_outcome", "appeal_outcome_note", "appeal_resolved_on"),
     example={
         "ref": "CB-2027-S2",
         "kind": "stage2",
@@ -153,5 +171,45 @@ register(
         "ofis": "0",
         "recommended": "",
         "certificate_expires_on": "",
+        "decision_on": "",
+        "appeal": "",
+        "appeal_raised_on": "",
+        "appeal_outcome": "",
+        "appeal_outcome_note": "",
+        "appeal_resolved_on": "",
+    },
+)
+register(
+    AuditChecklistItem,
+    sheet="Audit checklist",
+    key=("audit", "kind", "record"),
+    columns=(
+        "audit",
+        "kind",
+        "record",
+        "question",
+        "reference",
+        "seed",
+        "result",
+        "notes",
+        "checked_by",
+        "checked_on",
+    ),
+    description=(
+        "Internal audit checklists (9.2.2): the records sampled for an audit, the question "
+        "asked of each and the answer (isms audit sample draws them)."
+    ),
+    example={
+        "audit": "IA-2026-02",
+        "kind": "access_review",
+        "record": "Salesforce 2026-04-02",
+        "question": "Access review of Salesforce on 2026-04-02 by jane.doe@acme.example "
+        "(120 accounts, 3 removed): are removals traceable to tickets?",
+        "reference": "5.15, 5.18",
+        "seed": "1234",
+        "result": "conforms",
+        "notes": "Tickets IT-2231..IT-2233 match the three removals",
+        "checked_by": "jane.doe@acme.example",
+        "checked_on": "2026-05-20",
     },
 )

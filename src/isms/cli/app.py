@@ -5,12 +5,16 @@ import typer
 from isms import __version__
 from isms.cli import (
     assess,
+    audit,
+    awareness,
     benchmark,
     catalog,
+    certification,
     demo,
     exchange,
     nonconformities,
     organisations,
+    review,
 )
 from isms.cli.output import console
 
@@ -26,6 +30,10 @@ app.add_typer(organisations.user_app, name="user")
 app.add_typer(organisations.member_app, name="member")
 app.add_typer(organisations.token_app, name="token")
 app.add_typer(nonconformities.app, name="nc")
+app.add_typer(review.app, name="review")
+app.add_typer(audit.app, name="audit")
+app.add_typer(certification.app, name="certification")
+app.add_typer(awareness.app, name="awareness")
 app.command("demo")(demo.demo)
 app.command("import")(exchange.import_command)
 app.command("export")(exchange.export_command)

@@ -1,5 +1,6 @@
 """People and their training: the evidence of competence (7.2) and awareness (7.3)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from isms.core.models import OrganisationScopedModel, person_field, unique_key
@@ -132,3 +133,84 @@ class AwarenessCheck(OrganisationScopedModel):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.topic} on {self.checked_on}"
+
+
+class AwarenessCampaign(OrganisationScopedModel):
+    """A round of awareness checks: one audience's questions, sent as personal links.
+
+    The questions drawn from the bank are kept with the campaign (``questions``), so editing
+    the bank later never changes a campaign already sent. See :mod:`isms.people.awareness`."""
+
+    class Audience(models.TextChoices):
+        ALL_STAFF = "all_staff", "All staff"
+        MANAGERS = "managers", "Managers"
+        EXECUTIVES = "executives", "Executives"
+        IT = "it", "IT and engineering"
+
+    name = models.CharField(max_length=200, help_text="Campaign name, unique.")
+    audience = models.CharField(
+        max_length=20,
+        choices=Audience.choices,
+        default=Audience.ALL_STAFF,
+        help_text="Whose question bank it uses.",
+    )
+    department = models.ForeignKey(
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.RESTRICT,
+        related_name="+",
+        help_text="Department it was limited to; empty for every department.",
+    )
+    opened_on = models.DateField(help_text="Date the campaign started.")
+    expires_on = models.DateField(help_text="Last day its links can be answered.")
+    questions = models.JSONField(
+        default=list, blank=True, editable=False, help_text="The questions drawn, as asked."
+    )
+
+    class Meta:
+        ordering = ["-opened_on", "name"]
+        constraints = [unique_key("name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.opened_on and self.expires_on and self.expires_on < self.opened_on:
+            raise ValidationError(
+                {
+                    "expires_on": f"expires on {self.expires_on}, before it opened on "
+                    f"{self.opened_on}"
+                }
+            )
+
+
+class AwarenessInvitation(OrganisationScopedModel):
+    """One person's personal, single-use link to a campaign's check, and their answers.
+
+    Only the SHA-256 hash of the link's token is stored; the token itself is shown once, when
+    the links are issued (``isms awareness links``)."""
+
+    campaign = models.ForeignKey(
+        AwarenessCampaign,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        help_text="Campaign name.",
+    )
+    person = person_field("Who is invited (email).", required=True)
+    token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    link_issued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    submitted_on = models.DateField(
+        null=True, blank=True, help_text="Date the answers were submitted; empty while open."
+    )
+    score = models.DecimalField(
+        max_digits=5, decimal_places=1, null=True, blank=True, help_text="Score in percent."
+    )
+    answers = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["campaign", "person"]
+        constraints = [unique_key("campaign", "person")]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.campaign}"

@@ -1,6 +1,8 @@
 from isms.core.registers import register
 from isms.people.models import (
+    AwarenessCampaign,
     AwarenessCheck,
+    AwarenessInvitation,
     Department,
     Person,
     TrainingCompletion,
@@ -81,5 +83,39 @@ register(
         "topic": "incident_reporting",
         "passed": "yes",
         "score": "100",
+    },
+)
+register(
+    AwarenessCampaign,
+    sheet="Awareness campaigns",
+    key=("name",),
+    columns=("name", "audience", "department", "opened_on", "expires_on"),
+    description=(
+        "Rounds of awareness checks sent as personal links (isms awareness campaign create); "
+        "the questions asked are kept with the campaign, not in this sheet."
+    ),
+    example={
+        "name": "Awareness check 2026-Q2",
+        "audience": "all_staff",
+        "department": "Engineering",
+        "opened_on": "2026-05-04",
+        "expires_on": "2026-05-18",
+    },
+)
+register(
+    AwarenessInvitation,
+    sheet="Awareness invitations",
+    key=("campaign", "person"),
+    columns=("campaign", "person", "submitted_on", "score"),
+    description=(
+        "Who was invited to each awareness campaign and when they answered; the per-topic "
+        "results are in Awareness checks. Links are never exported (only their hash is kept)."
+    ),
+    workflow=("submitted_on", "score"),
+    example={
+        "campaign": "Awareness check 2026-Q2",
+        "person": "jane.doe@acme.example",
+        "submitted_on": "2026-05-06",
+        "score": "80",
     },
 )

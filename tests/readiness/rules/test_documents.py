@@ -265,6 +265,43 @@ def test_doc007_fires_when_the_policy_is_not_approved_by_top_management(load, fi
     assert "version 2.1 was approved on 2026-09-01 by Ian Manager" in finding.detail
 
 
+def test_doc007_fires_when_the_approver_was_no_longer_top_management(load, findings):
+    """Version 2 of the rule: the shared definition of top management; a sponsor who had left
+    by the approval date no longer counts."""
+    load(POLICY)
+    load(
+        sheet("People", "email: ceo@acme.example, name: Carla Chief, leave_date: 2026-03-01"),
+        with_people=False,
+    )
+    (finding,) = findings("DOC007", stage=1)
+    assert "was not top management at that date" in finding.detail
+
+
+def test_doc007_passes_when_an_executive_head_or_a_board_member_approved(
+    load, findings, make_member, organisation
+):
+    """Version 2 of the rule: approval by any member of top management counts, not only by the
+    sponsor (a head of department reporting to the sponsor, a member marked top management)."""
+    load(POLICY)
+    load(
+        sheet("Departments", "name: Finance, manager: fin@acme.example")
+        + sheet("People", "email: fin@acme.example, name: Finn Finance, manager: ceo@acme.example")
+        + docs("ref: POL-002, title: Privacy policy, kind: policy")
+        + versions(
+            "document: POL-001, version: '2.1', approver: fin@acme.example,"
+            " approved_on: 2026-09-01",
+            "document: POL-002, version: '1.0', approver: isms@acme.example,"
+            " approved_on: 2026-09-01",
+        ),
+        with_people=False,
+    )
+    assert keys(findings("DOC007", stage=1)) == ["POL-002"]
+    user, _ = make_member(organisation, "isms_manager", top_management=True)
+    user.email = "isms@acme.example"
+    user.save()
+    assert findings("DOC007", stage=1) == []
+
+
 def test_doc007_passes_when_the_sponsor_approved_the_current_version(load, findings):
     load(POLICY)
     load(

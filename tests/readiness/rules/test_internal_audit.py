@@ -263,6 +263,29 @@ Internal audits:
     assert by_key["IA-1 / fin@acme.example / Process Order to cash"].process == "Order to cash"
 
 
+def test_aud006_fires_for_assets_the_auditor_owns_in_scope(load, findings):
+    load(
+        INDEPENDENCE
+        + """
+Assets:
+  - {name: Release pipeline, kind: software, owner: auditor@acme.example, process: Release}
+  - {name: Test lab, kind: site, owner: auditor@acme.example, department: Engineering}
+  - {name: Ledger, kind: information, owner: auditor@acme.example, department: Finance}
+  - {name: Build farm, kind: hardware, owner: eng@acme.example, department: Engineering}
+Internal audits:
+  - {ref: IA-2, title: Engineering, planned_on: 2026-06-01, lead_auditor: auditor@acme.example,
+     departments: Engineering, processes: Release}
+"""
+    )
+    (finding,) = findings("AUD006")
+    assert finding.subject.key == "IA-2 / auditor@acme.example / Assets"
+    assert finding.detail.endswith(
+        "owns 2 asset(s) of the audited departments and processes: Release pipeline (Release), "
+        "Test lab (Engineering)."
+    )
+    assert finding.department == "Engineering", "the process's department counts"
+
+
 def test_aud006_passes_for_an_outside_auditor(load, findings):
     load(
         INDEPENDENCE
@@ -278,6 +301,8 @@ Internal audits:
     clauses: "9.2"
   - {ref: IA-3, title: Cancelled, planned_on: 2026-07-01, status: cancelled,
      lead_auditor: eng@acme.example, departments: Engineering}
+Assets:
+  - {name: Ledger, kind: information, owner: auditor@acme.example, department: Finance}
 """
     )
     _engineering_headed_by_eng()

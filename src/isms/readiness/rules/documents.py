@@ -2,13 +2,15 @@
 information security (Annex A 5.1), and the documents the standard makes mandatory."""
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Exists, F, Max, OuterRef, Q
+from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 
 from isms.catalog.models import Clause
 from isms.context.models import Scope
 from isms.controls.models import Objective, SoAEntry
+from isms.core.models import Membership
 from isms.documents.models import Document, DocumentVersion
 from isms.leadership.models import RoleAssignment
+from isms.leadership.top_management import top_management_exists
 from isms.people.models import TrainingCompletion
 from isms.readiness.finding import Grade, Subject
 from isms.readiness.registry import all_rules, rule
@@ -390,52 +392,67 @@ def document_self_approved(ctx):
     stage=1,
     grade=Grade.MINOR,
     title="Information security policy not approved by top management",
+    version=2,
 )
 def policy_not_approved_by_top_management(ctx):
     """
     What it checks: for each document of kind "policy", that its current version (the latest
-    approved on or before the audit date) was approved by a person holding the top-management
-    sponsor role in the ISMS roles register at the approval date. Topic-specific policies are
-    not judged, and nothing is judged when no top-management sponsor is recorded at all.
+    approved on or before the audit date) was approved by top management at the approval date:
+    the holder of the top-management sponsor role in the ISMS roles register, a user marked as
+    top management in the organisation's memberships, or a head of department whose line
+    manager is the sponsor, still with the organisation then (the definition management-review
+    sign-off and resource approval use). Topic-specific policies are not judged, and nothing is
+    judged when top management is not recorded at all (no sponsor role ever assigned and no
+    member marked as top management).
 
     Why an auditor cares: 5.2 places the information security policy with top management. A
     policy signed off by the ISMS manager or IT shows the "ISMS as an IT project" pattern:
     leadership has not taken ownership of the commitments the policy makes.
 
-    How to fix: have the current version approved by top management (the CEO or the board's
-    sponsor) and record it; state in the document control procedure that the policy is
-    approved at that level.
+    How to fix: have the current version approved by top management (the CEO, the board's
+    sponsor or a member of the executive team) and record it; state in the document control
+    procedure that the policy is approved at that level.
 
     Grade: minor for each policy.
     """
-    sponsors = ctx.q(RoleAssignment).filter(role=RoleAssignment.Role.TOP_MANAGEMENT_SPONSOR)
-    if not sponsors.exists():
+    recorded = ctx.q(RoleAssignment).filter(role=RoleAssignment.Role.TOP_MANAGEMENT_SPONSOR)
+    board = ctx.q(Membership).filter(is_top_management=True, is_active=True)
+    if not (recorded.exists() or board.exists()):
         return
     latest = (
         ctx.q(DocumentVersion)
         .filter(document=OuterRef("pk"), approved_on__lte=ctx.as_of, approver__isnull=False)
         .order_by("-approved_on", "-pk")
     )
-    policies = (
+    approved_by_top_management = top_management_exists(
+        ctx.organisation, person="current_approver", day="current_on"
+    )
+    policies = list(
         ctx.q(Document)
         .filter(kind=Document.Kind.POLICY)
-        .annotate(current=latest.values("pk")[:1])
+        .annotate(
+            current=Subquery(latest.values("pk")[:1]),
+            current_approver=Subquery(latest.values("approver_id")[:1]),
+            current_on=Subquery(latest.values("approved_on")[:1]),
+        )
         .filter(current__isnull=False)
+        .filter(~approved_by_top_management)
         .select_related("owner__department")
+        .order_by("ref")
+    )
+    versions = (
+        ctx.q(DocumentVersion)
+        .select_related("approver")
+        .in_bulk([policy.current for policy in policies])
     )
     for policy in policies:
-        version = ctx.q(DocumentVersion).select_related("approver").get(pk=policy.current)
-        by_sponsor = sponsors.filter(
-            Q(assigned_on__isnull=True) | Q(assigned_on__lte=version.approved_on),
-            Q(ended_on__isnull=True) | Q(ended_on__gte=version.approved_on),
-            person=version.approver,
-        )
-        if by_sponsor.exists():
-            continue
+        version = versions[policy.current]
         yield ctx.finding(
             Subject("Documents", policy.ref),
             f"{policy.ref} {policy.title} version {version.version} was approved on "
             f"{version.approved_on} by {version.approver.name} ({version.approver.email}), who "
-            "did not hold the top-management sponsor role at that date.",
+            "was not top management at that date (not the top-management sponsor, not marked "
+            "as top management, not a head of department reporting to the sponsor, or no "
+            "longer with the organisation).",
             department=_department(policy.owner),
         )

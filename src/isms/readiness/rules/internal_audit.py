@@ -8,29 +8,29 @@ rules: what counts as a completed audit and what belongs to the audit programme.
 
 import re
 
-from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 
+from isms.audits import programme as audit_programme
 from isms.audits.models import InternalAudit
-from isms.catalog.models import Clause
+from isms.audits.programme import (
+    OVERDUE_GRACE_DAYS,
+    PROGRAMME_MONTHS,
+    Cycle,
+    clause_covered,
+    requirement_clauses,
+)
 from isms.controls.models import SoAEntry
-from isms.documents.models import Document, DocumentVersion
 from isms.leadership.models import RoleAssignment
+from isms.readiness.audit_programme import auditors, independence_conflicts
 from isms.readiness.finding import Grade, Subject
 from isms.readiness.registry import rule
 
 #: A text field that says nothing: empty, blanks, "-", "n/a" or "none".
 BLANK = r"^\s*(-+|n/?a|none|tbd|todo)?\s*$"
 
-#: The certification cycle the audit programme must cover.
-PROGRAMME_MONTHS = 36
-
-#: How far ahead planned audits still count as part of the current programme.
-PLANNED_AHEAD_MONTHS = 12
-
-#: Days after its planned start before an unfinished audit counts as overdue.
-OVERDUE_GRACE_DAYS = 30
+# PROGRAMME_MONTHS, PLANNED_AHEAD_MONTHS and OVERDUE_GRACE_DAYS, the programme window and the
+# clause-coverage rule are defined in isms.audits.programme (shared with `isms audit`).
 
 COMPLETED = InternalAudit.Status.COMPLETED
 CANCELLED = InternalAudit.Status.CANCELLED
@@ -63,29 +63,13 @@ def completed_audits(ctx):
 
 def programme(ctx):
     """The audit programme at the audit date: audits not cancelled, planned in the 36 months
-    before it or the 12 months after it."""
-    return (
-        ctx.q(InternalAudit)
-        .exclude(status=CANCELLED)
-        .filter(
-            planned_on__gt=ctx.months_ago(PROGRAMME_MONTHS),
-            planned_on__lte=ctx.as_of + relativedelta(months=PLANNED_AHEAD_MONTHS),
-        )
-    )
-
-
-def clause_covered(requirement: str, listed: set[str]) -> bool:
-    """A clause is covered when it, a clause above it (6 covers 6.1) or one below it (6.1.2
-    counts for 6.1) is in scope."""
-    return any(
-        ref == requirement or requirement.startswith(ref + ".") or ref.startswith(requirement + ".")
-        for ref in listed
-    )
+    before it or the 12 months after it (the definition `isms audit coverage` uses)."""
+    return audit_programme.programme(ctx.organisation, ctx.as_of)
 
 
 def _window(ctx) -> str:
-    end = ctx.as_of + relativedelta(months=PLANNED_AHEAD_MONTHS)
-    return f"planned between {ctx.months_ago(PROGRAMME_MONTHS)} and {end}"
+    cycle = Cycle.ending(ctx.as_of)
+    return f"planned between {cycle.start} and {cycle.planned_until}"
 
 
 def _one_department(audit) -> str | None:
@@ -167,8 +151,8 @@ def audit_programme_misses_clauses(ctx):
     if not count:
         return
     listed = {ref for ref in audits.values_list("clauses__ref", flat=True) if ref}
-    requirements = Clause.objects.filter(parent__isnull=False, parent__parent__isnull=True)
-    missing = [c for c in requirements.order_by("sort_key") if not clause_covered(c.ref, listed)]
+    requirements = requirement_clauses()
+    missing = [c for c in requirements if not clause_covered(c.ref, listed)]
     if not missing:
         return
     grade = Grade.MAJOR if len(missing) > len(requirements) / 2 else Grade.MINOR
@@ -330,14 +314,17 @@ def internal_audit_report_incomplete(ctx):
     reference="9.2.2",
     stage=2,
     grade=Grade.MINOR,
-    title="Internal auditor audits their own department, process or documents",
+    title="Internal auditor audits their own department, process, assets or documents",
+    version=2,
 )
 def internal_auditor_not_independent(ctx):
     """
     What it checks: for each audit of the programme, whether the lead auditor or a team member
-    works in or heads a department in scope, owns a process in scope, or owns, wrote or
-    approved a document that covers a control or clause in scope. One finding per audit,
-    auditor and conflicting department, process or document.
+    works in or heads a department in scope, owns a process in scope, owns an asset of an
+    audited department or process, or owns, wrote or approved a document that covers a control
+    or clause in scope. One finding per audit, auditor and conflicting department, process or
+    document, and one for all the assets in scope the auditor owns. `isms audit assign`
+    refuses these same conflicts when an auditor is assigned.
 
     Why an auditor cares: 9.2.2 requires auditors chosen so that the audit is objective and
     impartial. People auditing their own department or their own documents are the textbook
@@ -352,115 +339,18 @@ def internal_auditor_not_independent(ctx):
     audits = list(
         programme(ctx)
         .select_related("lead_auditor")
-        .prefetch_related(
-            "team",
-            "departments__manager",
-            "processes__owner",
-            "processes__department",
-            "controls",
-            "clauses",
-        )
+        .prefetch_related("team", "departments__manager", "processes__department")
         .order_by("planned_on", "ref")
     )
-    auditor_ids = {person.pk for audit in audits for person in _auditors(audit)}
-    if not auditor_ids:
-        return
-    documents = _documents_of(ctx, auditor_ids)
-    for audit in audits:
-        controls = {c.ref for c in audit.controls.all()}
-        clauses = {c.ref for c in audit.clauses.all()}
-        for person in _auditors(audit):
-            who = f"{person.name} ({person.email})"
-            base = f"Internal audit {audit.ref} ({audit.title}): auditor {who}"
-            for department in audit.departments.all():
-                roles = []
-                if person.department_id == department.pk:
-                    roles.append("works in")
-                if department.manager_id == person.pk:
-                    roles.append("heads")
-                if roles:
-                    yield ctx.finding(
-                        _conflict(audit, person, f"Department {department.name}"),
-                        f"{base} {' and '.join(roles)} the {department.name} department, "
-                        "which the audit covers.",
-                        department=department.name,
-                    )
-            for process in audit.processes.all():
-                if process.owner_id == person.pk:
-                    yield ctx.finding(
-                        _conflict(audit, person, f"Process {process.name}"),
-                        f"{base} owns the process {process.name}, which the audit covers.",
-                        department=process.department.name if process.department else None,
-                        process=process.name,
-                    )
-            for document, roles, doc_controls, doc_clauses in documents.get(person.pk, []):
-                shared = sorted(doc_controls & controls) + [
-                    ref for ref in sorted(doc_clauses) if clause_covered(ref, clauses)
-                ]
-                if shared:
-                    yield ctx.finding(
-                        _conflict(audit, person, f"Document {document.ref}"),
-                        f"{base} {' and '.join(roles)} document {document.ref} "
-                        f"({document.title}), which covers {', '.join(shared)} in the "
-                        "audit's scope.",
-                    )
-
-
-def _auditors(audit):
-    people = [audit.lead_auditor] if audit.lead_auditor_id else []
-    people += [p for p in audit.team.all() if p.pk != audit.lead_auditor_id]
-    return people
-
-
-def _conflict(audit, person, thing: str) -> Subject:
-    return Subject("Internal audits", f"{audit.ref} / {person.email} / {thing}")
-
-
-def _documents_of(ctx, person_ids: set[int]) -> dict[int, list]:
-    """For each auditor, the documents they own, or wrote or approved a version of (a version
-    counts when approved or in effect by the audit date, or undated), with the controls and
-    clauses they cover."""
-    current = (
-        Q(approved_on__lte=ctx.as_of)
-        | Q(effective_on__lte=ctx.as_of)
-        | Q(approved_on=None, effective_on=None)
-    )
-    versions = (
-        ctx.q(DocumentVersion)
-        .filter(current)
-        .filter(Q(author__in=person_ids) | Q(approver__in=person_ids))
-        .values_list("document_id", "author_id", "approver_id")
-    )
-    roles: dict[tuple[int, int], set[str]] = {}
-    for document_id, author_id, approver_id in versions:
-        if author_id in person_ids:
-            roles.setdefault((author_id, document_id), set()).add("wrote a version of")
-        if approver_id in person_ids:
-            roles.setdefault((approver_id, document_id), set()).add("approved a version of")
-    owned = ctx.q(Document).filter(owner__in=person_ids).values_list("owner_id", "pk")
-    for owner_id, document_id in owned:
-        roles.setdefault((owner_id, document_id), set()).add("owns")
-    if not roles:
-        return {}
-    by_id = {
-        document.pk: document
-        for document in ctx.q(Document)
-        .filter(pk__in={document_id for _, document_id in roles})
-        .prefetch_related("controls", "clauses")
-    }
-    order = {"owns": 0, "wrote a version of": 1, "approved a version of": 2}
-    result: dict[int, list] = {}
-    for (person_id, document_id), how in sorted(roles.items()):
-        document = by_id[document_id]
-        result.setdefault(person_id, []).append(
-            (
-                document,
-                sorted(how, key=order.get),
-                {c.ref for c in document.controls.all()},
-                {c.ref for c in document.clauses.all()},
-            )
+    pairs = [(audit, person) for audit in audits for person in auditors(audit)]
+    for conflict in independence_conflicts(ctx.organisation, pairs, ctx.as_of):
+        audit, person = conflict.audit, conflict.person
+        yield ctx.finding(
+            Subject("Internal audits", f"{audit.ref} / {person.email} / {conflict.subject}"),
+            f"Internal audit {audit.ref} ({audit.title}): auditor {conflict.reason}.",
+            department=conflict.department,
+            process=conflict.process,
         )
-    return result
 
 
 @rule(
@@ -496,7 +386,7 @@ def internal_auditor_not_appointed(ctx):
     )
     people = {}
     for audit in audits:
-        for person in _auditors(audit):
+        for person in auditors(audit):
             people.setdefault(person.pk, (person, []))[1].append(audit)
     if not people:
         return

@@ -5,21 +5,21 @@ assignment date) and had not ended by then (no end date, or one after the audit 
 *has left* when their leave date is on or before the audit date; a role held by a leaver does
 not count as filled.
 
-*Top management*, for approving resources, is the holder of the top-management sponsor role at
-the approval date, a user whose active membership is marked top management (matched to the
-person by email, as the management-review rules do), and the heads of department
-(Departments.manager) whose line manager held the sponsor role at the approval date: the
-executive team.
+*Top management*, for approving resources, is defined once in
+:mod:`isms.leadership.top_management` (the same definition signs management reviews and approves
+the policy): at the approval date, the holder of the top-management sponsor role, a user whose
+active membership is marked top management (matched to the person by email), or a head of
+department (Departments.manager) whose line manager held the sponsor role: the executive team,
+in each case still with the organisation on that date.
 """
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.db.models.functions import Trim
 
-from isms.core.models import Membership
 from isms.leadership.models import ResourceAllocation, RoleAssignment
-from isms.people.models import Department
+from isms.leadership.top_management import top_management_exists
 from isms.readiness.finding import Grade, Subject
 from isms.readiness.registry import rule
 
@@ -226,13 +226,14 @@ def no_resources_allocated(ctx):
     stage=2,
     grade=Grade.MINOR,
     title="Resources not approved by top management",
+    version=2,
 )
 def resources_not_approved_by_top_management(ctx):
     """
     What it checks: every resource allocation has an approver and an approval date, and the
     approver was top management on that date: the holder of the top-management sponsor role, a
-    user marked as top management, or a head of department whose line manager is the sponsor.
-    Allocations approved after the audit date are ignored.
+    user marked as top management, or a head of department whose line manager is the sponsor,
+    still with the organisation then. Allocations approved after the audit date are ignored.
 
     Why an auditor cares: 5.1 c and 7.1 expect top management to provide the resources. An
     allocation approved by the ISMS manager or by nobody is a wish list, not a commitment that
@@ -243,21 +244,8 @@ def resources_not_approved_by_top_management(ctx):
 
     Grade: minor for each allocation.
     """
-    on_day = OuterRef("approved_on")
-    sponsor_then = ctx.q(RoleAssignment).filter(
-        Q(assigned_on__isnull=True) | Q(assigned_on__lte=on_day),
-        Q(ended_on__isnull=True) | Q(ended_on__gt=on_day),
-        role=Role.TOP_MANAGEMENT_SPONSOR,
-    )
-    is_sponsor = Exists(sponsor_then.filter(person_id=OuterRef("approved_by_id")))
-    reports_to_sponsor = Exists(sponsor_then.filter(person_id=OuterRef("approved_by__manager_id")))
-    heads_department = Exists(ctx.q(Department).filter(manager_id=OuterRef("approved_by_id")))
-    on_board = Exists(
-        ctx.q(Membership).filter(
-            is_top_management=True,
-            is_active=True,
-            user__email__iexact=OuterRef("approved_by__email"),
-        )
+    approved_by_top_management = top_management_exists(
+        ctx.organisation, person="approved_by_id", day="approved_on"
     )
     allocations = (
         ctx.q(ResourceAllocation)
@@ -265,7 +253,7 @@ def resources_not_approved_by_top_management(ctx):
         .filter(
             Q(approved_by__isnull=True)
             | Q(approved_on__isnull=True)
-            | (~Q(is_sponsor) & ~Q(on_board) & ~(Q(reports_to_sponsor) & Q(heads_department)))
+            | ~Q(approved_by_top_management)
         )
         .select_related("approved_by")
         .order_by("description")
@@ -278,7 +266,7 @@ def resources_not_approved_by_top_management(ctx):
             why = (
                 f"was approved on {allocation.approved_on} by {approver.email}, who was not top "
                 "management then (not the sponsor, not marked as top management, not a "
-                "department head reporting to the sponsor)"
+                "department head reporting to the sponsor, or no longer with the organisation)"
             )
         yield ctx.finding(
             Subject("Resources", allocation.description),

@@ -1,12 +1,13 @@
 """Management review (9.3) and top management's part in it (5.1, 7.1): reviews held, complete
 inputs, decisions, resources and sign-off, and a review after the internal audit (F10, F23).
 
-*Top management* (who may sign a review) is, on the date of signature: the holder of the
-``top_management_sponsor`` role in the ISMS roles register (assigned by then, not ended and not
-left), a user whose active membership of the organisation is marked ``is_top_management``
-(matched to the person by email), or a head of department (Departments.manager) whose line
-manager is that sponsor: the executive team. This is the same definition the leadership rules
-use for approving resources.
+*Top management* (who may sign a review) is defined once in
+:mod:`isms.leadership.top_management`, the definition ``isms review sign`` enforces: on the date
+of signature, the holder of the ``top_management_sponsor`` role in the ISMS roles register
+(assigned by then, not ended and not left), a user whose active membership of the organisation
+is marked ``is_top_management`` (matched to the person by email), or a head of department
+(Departments.manager) whose line manager is that sponsor: the executive team; in each case
+still with the organisation on that date.
 """
 
 import datetime as dt
@@ -14,9 +15,8 @@ import datetime as dt
 from django.db.models import Q
 
 from isms.audits.models import ExternalAudit, ManagementReview
-from isms.core.models import Membership
-from isms.leadership.models import ResourceAllocation, RoleAssignment
-from isms.people.models import Department
+from isms.leadership.models import ResourceAllocation
+from isms.leadership.top_management import top_management_exists
 from isms.readiness.finding import Grade, Subject
 from isms.readiness.registry import rule
 from isms.readiness.rules.internal_audit import (
@@ -43,43 +43,6 @@ def recent_reviews(ctx):
         .filter(held_on__gt=ctx.months_ago(PROGRAMME_MONTHS))
         .order_by("held_on", "ref")
     )
-
-
-def _top_management(ctx):
-    """``is_top_management(person, day)``: see the module docstring for who counts."""
-    sponsors: dict[int, list] = {}
-    assignments = (
-        ctx.q(RoleAssignment)
-        .filter(role=RoleAssignment.Role.TOP_MANAGEMENT_SPONSOR)
-        .values_list("person_id", "assigned_on", "ended_on", "person__leave_date")
-    )
-    for person_id, assigned_on, ended_on, leave_date in assignments:
-        sponsors.setdefault(person_id, []).append((assigned_on, ended_on, leave_date))
-    board = {
-        email.lower()
-        for email in ctx.q(Membership)
-        .filter(is_top_management=True, is_active=True)
-        .values_list("user__email", flat=True)
-        if email
-    }
-    heads = set(ctx.q(Department).exclude(manager=None).values_list("manager_id", flat=True))
-
-    def sponsor(person_id, day) -> bool:
-        return any(
-            (start is None or start <= day)
-            and (end is None or end > day)
-            and (left is None or left > day)
-            for start, end, left in sponsors.get(person_id, [])
-        )
-
-    def is_top_management(person, day) -> bool:
-        if person.email.lower() in board or sponsor(person.pk, day):
-            return True
-        return (
-            person.pk in heads and person.manager_id is not None and sponsor(person.manager_id, day)
-        )
-
-    return is_top_management
 
 
 def _input_label(field: str) -> str:
@@ -244,13 +207,15 @@ def management_review_without_resources(ctx):
     stage=1,
     grade=Grade.MINOR,
     title="Management review not signed by top management",
+    version=2,
 )
 def management_review_not_signed(ctx):
     """
     What it checks: each management review of the last 36 months was signed, on or before the
     audit date, by a member of top management on the day of signature: the holder of the
     top-management sponsor role in the ISMS roles register, a user marked as top management in
-    the organisation's memberships, or a head of department whose line manager is the sponsor.
+    the organisation's memberships, or a head of department whose line manager is the sponsor,
+    still with the organisation then.
 
     Why an auditor cares: the standard makes the management review top management's duty. An
     unsigned review, or one signed by the ISMS manager or the CISO, does not show that top
@@ -261,10 +226,20 @@ def management_review_not_signed(ctx):
 
     Grade: minor for each review.
     """
-    reviews = list(recent_reviews(ctx).select_related("signed_by"))
-    if not reviews:
-        return
-    is_top_management = _top_management(ctx)
+    signed_by_top_management = top_management_exists(
+        ctx.organisation, person="signed_by_id", day="signed_on"
+    )
+    reviews = (
+        recent_reviews(ctx)
+        .annotate(signer_is_top_management=signed_by_top_management)
+        .filter(
+            Q(signed_by__isnull=True)
+            | Q(signed_on__isnull=True)
+            | Q(signed_on__gt=ctx.as_of)
+            | Q(signer_is_top_management=False)
+        )
+        .select_related("signed_by")
+    )
     for review in reviews:
         signer, signed_on = review.signed_by, review.signed_on
         if signer is None or signed_on is None or signed_on > ctx.as_of:
@@ -274,15 +249,13 @@ def management_review_not_signed(ctx):
                 + (f" (signatory {signer.email} but no date)" if signer and not signed_on else "")
                 + "."
             )
-        elif not is_top_management(signer, signed_on):
+        else:
             detail = (
                 f"Management review {review.ref} ({review.held_on}) was signed on {signed_on} by "
                 f"{signer.name} ({signer.email}), who was not top management on that date (not "
                 "the sponsor, a top-management member or a head of department reporting to "
-                "the sponsor)."
+                "the sponsor, or no longer with the organisation)."
             )
-        else:
-            continue
         yield ctx.finding(Subject("Management reviews", review.ref), detail)
 
 
