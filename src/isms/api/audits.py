@@ -5,7 +5,6 @@ The generic register endpoints (/orgs/{org}/internal_audits/, /orgs/{org}/audit_
 edit the records themselves; these endpoints apply the programme's rules, like ``isms audit``.
 """
 
-import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -14,7 +13,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from isms.api.auth import organisation_for
-from isms.api.schemas import Message
+from isms.api.schemas import Message, SaneDate
 from isms.audits.models import InternalAudit
 from isms.audits.programme import checklist_rows, programme_rows
 from isms.core.actor import acting_as
@@ -28,20 +27,20 @@ ERRORS = {403: Message, 404: Message, 422: Message}
 
 
 class AuditAsOf(Schema):
-    as_of: dt.date | None = Field(None, description="End of the three-year cycle (default today).")
+    as_of: SaneDate | None = Field(None, description="End of the three-year cycle (default today).")
 
 
 class AuditCycleOut(Schema):
-    start: dt.date
-    end: dt.date
-    planned_until: dt.date
+    start: SaneDate
+    end: SaneDate
+    planned_until: SaneDate
 
 
 class AuditCoverOut(Schema):
     ref: str
     title: str
     state: str = Field(description="completed (by the date) or planned (planned or in progress)")
-    on: dt.date
+    on: SaneDate
     via: list[str]
     overdue: bool
 
@@ -71,7 +70,7 @@ class AuditCoverageSummary(Schema):
 
 
 class AuditCoverage(Schema):
-    as_of: dt.date
+    as_of: SaneDate
     cycle: AuditCycleOut
     audits: list[str]
     summary: AuditCoverageSummary
@@ -89,8 +88,8 @@ class AuditProgrammeRow(Schema):
     ref: str
     title: str
     status: str
-    planned_on: dt.date
-    completed_on: dt.date | None
+    planned_on: SaneDate
+    completed_on: SaneDate | None
     lead_auditor: str | None
     team: list[str]
     scope_size: int
@@ -101,7 +100,7 @@ class AuditProgrammeRow(Schema):
 class AuditorAssignIn(Schema):
     auditor: str = Field(description="Email of the person to assign.")
     lead: bool = Field(False, description="As lead auditor; otherwise as a team member.")
-    on: dt.date | None = Field(None, description="Date of the assignment (default today).")
+    on: SaneDate | None = Field(None, description="Date of the assignment (default today).")
 
 
 class AuditAuditors(Schema):
@@ -133,8 +132,8 @@ class AuditSampleIn(Schema):
     suppliers: int | None = Field(None, ge=0)
     incidents: int | None = Field(None, ge=0)
     seed: int | None = Field(None, description="Default: derived from the audit's ref.")
-    since: dt.date | None = None
-    until: dt.date | None = Field(None, description="Default: the audit's planned start.")
+    since: SaneDate | None = None
+    until: SaneDate | None = Field(None, description="Default: the audit's planned start.")
 
 
 class AuditSampleKind(Schema):
@@ -156,15 +155,15 @@ class AuditChecklistLine(Schema):
     result: str | None
     notes: str | None
     checked_by: str | None
-    checked_on: dt.date | None
+    checked_on: SaneDate | None
     seed: int | None
 
 
 class AuditSampleOut(Schema):
     audit: str
     seed: int
-    since: dt.date
-    until: dt.date
+    since: SaneDate
+    until: SaneDate
     kinds: list[AuditSampleKind]
     checklist: list[AuditChecklistLine]
 
@@ -213,7 +212,10 @@ def assign(request, org: str, ref: str, payload: AuditorAssignIn):
         return Status(422, {"detail": f"no person with email {payload.auditor!r}"})
     try:
         with acting_as(request.user):
-            change = assign_auditor(audit, person, payload.lead, payload.on)
+            # Judged no earlier than today: a back-dated check could pass a leaver or a
+            # document conflict that exists now.
+            on = max(payload.on or timezone.localdate(), timezone.localdate())
+            change = assign_auditor(audit, person, payload.lead, on)
     except ValidationError as error:
         reasons = list(error.messages)
         return Status(

@@ -3,7 +3,6 @@
 The links lead to the no-login page of :mod:`isms.people.views`; the answers become Awareness
 checks (read them at /orgs/{org}/awareness_checks/)."""
 
-import datetime as dt
 from typing import Literal
 
 from django.core.exceptions import ValidationError
@@ -15,7 +14,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from isms.api.auth import organisation_for
-from isms.api.schemas import Message
+from isms.api.schemas import Message, SaneDate
 from isms.core.actor import acting_as
 from isms.core.permissions import Action
 from isms.people.awareness import (
@@ -56,8 +55,8 @@ class CampaignOut(Schema):
     name: str
     audience: str
     department: str | None
-    opened_on: dt.date
-    expires_on: dt.date
+    opened_on: SaneDate
+    expires_on: SaneDate
     open: bool
     questions: int
     invited: int

@@ -3,7 +3,6 @@
 The generic register endpoints (/orgs/{org}/external_audits/) record the audits themselves;
 an appeal's outcome is set only here, after the checks the CLI applies."""
 
-import datetime as dt
 from typing import Literal
 
 from django.core.exceptions import ValidationError
@@ -13,7 +12,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from isms.api.auth import organisation_for
-from isms.api.schemas import Message
+from isms.api.schemas import Message, SaneDate
 from isms.audits.certification import raise_appeal, record_decision, resolve_appeal, status_for
 from isms.audits.models import ExternalAudit
 from isms.core.actor import acting_as
@@ -26,12 +25,12 @@ ERRORS = {403: Message, 404: Message, 422: Message}
 
 class RequirementOut(Schema):
     name: str
-    due_on: dt.date
+    due_on: SaneDate
     status: Literal["done", "due", "overdue", "missed"]
     text: str
     audit: str | None
-    done_on: dt.date | None
-    planned_on: dt.date | None
+    done_on: SaneDate | None
+    planned_on: SaneDate | None
     late: bool
     note: str
 
@@ -40,10 +39,10 @@ class CycleOut(Schema):
     number: int
     decided_by: str
     decision_kind: Literal["initial", "recertification"]
-    decision_on: dt.date
-    expires_on: dt.date
+    decision_on: SaneDate
+    expires_on: SaneDate
     expiry_recorded: bool
-    ended_on: dt.date | None
+    ended_on: SaneDate | None
     outcome: str
     requirements: list[RequirementOut]
     audits: list[str]
@@ -51,54 +50,54 @@ class CycleOut(Schema):
 
 class AppealOut(Schema):
     ref: str
-    raised_on: dt.date | None
+    raised_on: SaneDate | None
     appeal: str
     outcome: str
     outcome_note: str
-    resolved_on: dt.date | None
+    resolved_on: SaneDate | None
     open: bool
 
 
 class CertificationStatusOut(Schema):
-    as_of: dt.date
+    as_of: SaneDate
     state: Literal["not_certified", "certified", "at_risk", "expired"]
     summary: str
     current: CycleOut | None
     cycles: list[CycleOut]
     next_due: list[RequirementOut]
-    next_due_on: dt.date | None
+    next_due_on: SaneDate | None
     notes: list[str]
     appeals: list[AppealOut]
 
 
 class DecisionIn(Schema):
-    on: dt.date
-    expires_on: dt.date | None = None
+    on: SaneDate
+    expires_on: SaneDate | None = None
 
 
 class AppealIn(Schema):
     reason: str
-    on: dt.date | None = None
+    on: SaneDate | None = None
 
 
 class AppealOutcomeIn(Schema):
     outcome: Literal[tuple(ExternalAudit.AppealOutcome.values)]
     note: str = ""
-    on: dt.date | None = None
+    on: SaneDate | None = None
 
 
 class ExternalAuditState(Schema):
     ref: str
     kind: str
-    held_on: dt.date | None
+    held_on: SaneDate | None
     recommended: bool | None
-    decision_on: dt.date | None
-    certificate_expires_on: dt.date | None
+    decision_on: SaneDate | None
+    certificate_expires_on: SaneDate | None
     appeal: str
-    appeal_raised_on: dt.date | None
+    appeal_raised_on: SaneDate | None
     appeal_outcome: str
     appeal_outcome_note: str
-    appeal_resolved_on: dt.date | None
+    appeal_resolved_on: SaneDate | None
 
 
 @router.get(
@@ -107,7 +106,7 @@ class ExternalAuditState(Schema):
     summary="The certification cycle: certificate state, surveillance and recertification due",
     operation_id="certification_status",
 )
-def certification_status(request, org: str, as_of: dt.date | None = None):
+def certification_status(request, org: str, as_of: SaneDate | None = None):
     organisation = organisation_for(request, org, Action.VIEW)
     status = status_for(organisation, as_of or timezone.localdate())
     return Status(200, status.as_dict())

@@ -4,7 +4,6 @@ The generic register endpoints (/orgs/{org}/nonconformities/) edit an NC's descr
 analysis but refuse its workflow fields (status, closure); these endpoints move it between
 states with the same checks as the CLI."""
 
-import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -12,7 +11,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from isms.api.auth import organisation_for
-from isms.api.schemas import Message
+from isms.api.schemas import Message, SaneDate
 from isms.audits.models import Nonconformity
 from isms.audits.nonconformities import mark_implemented, plan_action, verify
 from isms.core.actor import acting_as
@@ -30,11 +29,11 @@ class NonconformityState(Schema):
     status: str
     grade: str
     owner: str | None
-    due_on: dt.date | None
-    implemented_on: dt.date | None
+    due_on: SaneDate | None
+    implemented_on: SaneDate | None
     effectiveness_checked_by: str | None
     effective: bool | None
-    closed_on: dt.date | None
+    closed_on: SaneDate | None
 
 
 class Raised(Schema):
@@ -52,17 +51,17 @@ class PlanIn(Schema):
     corrective_action: str
     process_changed: str
     owner: str
-    due_on: dt.date | None = None
+    due_on: SaneDate | None = None
     correction: str | None = None
 
 
 class ImplementedIn(Schema):
-    on: dt.date
+    on: SaneDate
 
 
 class VerifyIn(Schema):
     checked_by: str
-    on: dt.date
+    on: SaneDate
     effective: bool
 
 

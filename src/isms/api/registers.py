@@ -35,6 +35,8 @@ from isms.exchange.readers import Sheet
 
 MAX_LIMIT = 1000
 WORKFLOW_MESSAGE = "set by the workflow, not by editing the record; use its workflow endpoint"
+LOCKED_MESSAGE = "this {} is final ({} is set) and is not changed or deleted through this endpoint"
+MAX_ID = 2**62
 
 
 class PayloadRejected(Exception):
@@ -96,6 +98,8 @@ def _pk_for_key(register: Register, organisation, key: tuple[str, ...]) -> int |
 
 
 def _one(register: Register, organisation, pk: int) -> dict:
+    if pk > MAX_ID:
+        raise Http404(f"no {register.model._meta.verbose_name} with id {pk}")
     rows = export_register(register, organisation, pks=[pk], with_ids=True)
     if not rows:
         raise Http404(f"no {register.model._meta.verbose_name} with id {pk}")
@@ -150,7 +154,7 @@ def make_router(register: Register) -> Router:
         organisation = organisation_for(request, org, Action.VIEW)
         params = filters.model_dump()
         limit, offset = params.pop("limit"), params.pop("offset")
-        if not 1 <= limit <= MAX_LIMIT or offset < 0:
+        if not 1 <= limit <= MAX_LIMIT or not 0 <= offset <= MAX_ID:
             return Status(422, _problems([("limit", f"limit is 1..{MAX_LIMIT}, offset 0 or more")]))
         try:
             queryset = _filter(register, organisation, params)
@@ -203,11 +207,15 @@ def make_router(register: Register) -> Router:
     )
     def get_record(request, org: str, record_id: int):
         organisation = organisation_for(request, org, Action.VIEW)
+        if record_id > MAX_ID:
+            raise Http404(f"no {model_name} with id {record_id}")
         return Status(200, _one(register, organisation, record_id))
 
     def update(request, org: str, record_id: int, values: dict, partial: bool):
         organisation = organisation_for(request, org, Action.EDIT_REGISTERS)
         current = _one(register, organisation, record_id)
+        if register.locked_by and current.get(register.locked_by) not in (None, ""):
+            return Status(409, {"detail": LOCKED_MESSAGE.format(model_name, register.locked_by)})
         merged = {c.name: current.get(c.name) for c in columns_of(register) if not c.computed}
         if not partial:
             merged = {name: None for name in merged}
@@ -261,6 +269,8 @@ def make_router(register: Register) -> Router:
         instance = register.model.objects.filter(organisation=organisation, pk=record_id).first()
         if instance is None:
             raise Http404(f"no {model_name} with id {record_id}")
+        if register.locked_by and getattr(instance, register.locked_by) not in (None, ""):
+            return Status(409, {"detail": LOCKED_MESSAGE.format(model_name, register.locked_by)})
         try:
             with acting_as(request.user), transaction.atomic():
                 instance.delete()

@@ -18,7 +18,7 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from isms.api.auth import organisation_for
-from isms.api.schemas import Message
+from isms.api.schemas import Message, SaneDate
 from isms.audits.models import ManagementReview
 from isms.core.actor import acting_as
 from isms.core.permissions import Action
@@ -43,13 +43,13 @@ class OrganisationRef(Schema):
 
 
 class Period(Schema):
-    start: dt.date
-    end: dt.date
+    start: SaneDate
+    end: SaneDate
 
 
 class PreviousReview(Schema):
     ref: str
-    held_on: dt.date
+    held_on: SaneDate
 
 
 class Fact(Schema):
@@ -92,7 +92,7 @@ class Section(Schema):
 
 class Pack(Schema):
     organisation: OrganisationRef
-    as_of: dt.date
+    as_of: SaneDate
     period: Period
     previous_review: PreviousReview | None
     generated_at: dt.datetime
@@ -100,11 +100,11 @@ class Pack(Schema):
 
 
 class PackQuery(Schema):
-    as_of: dt.date | None = None
+    as_of: SaneDate | None = None
 
 
 class RecordIn(Schema):
-    held_on: dt.date | None = None
+    held_on: SaneDate | None = None
     chair: str | None = None
     attendees: list[str] | None = None
     covered: list[str] | None = None
@@ -114,12 +114,12 @@ class RecordIn(Schema):
 
 
 class SignIn(Schema):
-    on: dt.date | None = None
+    on: SaneDate | None = None
 
 
 class Review(Schema):
     ref: str
-    held_on: dt.date
+    held_on: SaneDate
     chair: str | None
     attendees: list[str]
     covered: list[str]
@@ -128,7 +128,7 @@ class Review(Schema):
     resources_allocated: str
     actions: str
     signed_by: str | None
-    signed_on: dt.date | None
+    signed_on: SaneDate | None
 
 
 def _review_out(review: ManagementReview) -> dict:

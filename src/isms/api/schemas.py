@@ -2,13 +2,17 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, create_model
+from pydantic import ConfigDict, Field, create_model
 
 from isms.core.registers import Register
 from isms.exchange.columns import Column, Kind, columns_of
+
+#: A date the API accepts: far enough from the calendar's ends that date arithmetic (cycles,
+#: deadlines) cannot overflow into a server error.
+SaneDate = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2999, 12, 31))]
 
 
 class Problem(Schema):
@@ -34,7 +38,7 @@ def _input_type(column: Column):
     if column.kind is Kind.BOOLEAN:
         return bool
     if column.kind is Kind.DATE:
-        return dt.date
+        return SaneDate
     if column.kind is Kind.REFERENCES:
         return list[str]
     return str

@@ -111,6 +111,10 @@ def verify(nc, *, checked_by, on: dt.date, effective: bool) -> Nonconformity:
             f"{nc.ref}: {checked_by.email} owns the corrective action and cannot verify its "
             "effectiveness; ask someone independent of it"
         )
+    if nc.implemented_on is None:
+        raise TransitionRefused(
+            f"{nc.ref}: no implementation date is recorded; mark the action implemented first"
+        )
     earliest = nc.implemented_on + dt.timedelta(days=EFFECTIVENESS_DELAY_DAYS)
     if on < earliest:
         raise TransitionRefused(

@@ -62,6 +62,9 @@ register(
         "signed_on",
     ),
     description="Management reviews (9.3): inputs covered, decisions, resources, sign-off.",
+    # Signed through isms review sign (top management only); signed minutes are final.
+    workflow=("signed_by", "signed_on"),
+    locked_by="signed_on",
     example={
         "ref": "MR-2026-1",
         "held_on": "2026-06-18",
@@ -103,7 +106,13 @@ register(
         "status",
     ),
     description="The nonconformity log (10.2): correction, root cause, action, verification.",
+    # The analysis and the states move through isms nc plan/implemented/verify; closed is final.
+    locked_by="closed_on",
     workflow=(
+        "owner",
+        "root_cause",
+        "corrective_action",
+        "process_changed",
         "status",
         "implemented_on",
         "effectiveness_checked_by",
@@ -159,7 +168,16 @@ register(
         "Certification body audits: stage 1, stage 2, surveillance, recertification; the "
         "certification decision and any appeal or disagreement with its outcome."
     ),
-    workflow=("appeal_outcome", "appeal_outcome_note", "appeal_resolved_on"),
+    workflow=(
+        "recommended",
+        "decision_on",
+        "certificate_expires_on",
+        "appeal",
+        "appeal_raised_on",
+        "appeal_outcome",
+        "appeal_outcome_note",
+        "appeal_resolved_on",
+    ),
     example={
         "ref": "CB-2027-S2",
         "kind": "stage2",
@@ -199,6 +217,8 @@ register(
         "Internal audit checklists (9.2.2): the records sampled for an audit, the question "
         "asked of each and the answer (isms audit sample draws them)."
     ),
+    # The sample is drawn by isms audit sample; only the answer is edited afterwards.
+    workflow=("question", "reference", "seed"),
     example={
         "audit": "IA-2026-02",
         "kind": "access_review",

@@ -26,6 +26,9 @@ class Register:
     #: Columns a workflow owns (e.g. a nonconformity's status): imports take them as recorded,
     #: but the REST API's generic create/update refuses to set them; the workflow endpoints do.
     workflow: tuple[str, ...] = ()
+    #: A field that, once set (e.g. a review's signed_on), freezes the record for the REST API's
+    #: generic update and delete: signed minutes and closed records are not rewritten.
+    locked_by: str | None = None
 
     @property
     def name(self) -> str:
@@ -53,6 +56,7 @@ def register(
     computed: tuple[str, ...] = (),
     example: dict[str, str] | None = None,
     workflow: tuple[str, ...] = (),
+    locked_by: str | None = None,
 ) -> Register:
     declaration = Register(
         model=model,
@@ -63,6 +67,7 @@ def register(
         computed=computed,
         example=example or {},
         workflow=workflow,
+        locked_by=locked_by,
     )
     if sheet in _REGISTRY:
         raise ValueError(f"register sheet {sheet!r} declared twice")

@@ -94,6 +94,8 @@ register(
         "Rounds of awareness checks sent as personal links (isms awareness campaign create); "
         "the questions asked are kept with the campaign, not in this sheet."
     ),
+    # Set when the campaign is created (at most 90 days); extending it would revive old links.
+    workflow=("opened_on", "expires_on"),
     example={
         "name": "Awareness check 2026-Q2",
         "audience": "all_staff",
