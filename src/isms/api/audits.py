@@ -5,7 +5,6 @@ The generic register endpoints (/orgs/{org}/internal_audits/, /orgs/{org}/audit_
 edit the records themselves; these endpoints apply the programme's rules, like ``isms audit``.
 """
 
-
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone

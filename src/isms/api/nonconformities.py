@@ -4,7 +4,6 @@ The generic register endpoints (/orgs/{org}/nonconformities/) edit an NC's descr
 analysis but refuse its workflow fields (status, closure); these endpoints move it between
 states with the same checks as the CLI."""
 
-
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Router, Schema
