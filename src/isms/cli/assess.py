@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from isms.cli.database import ensure_database
-from isms.cli.exchange import _organisation, _user
+from isms.cli.lookups import organisation_or_exit, user_or_exit
 from isms.cli.output import OutputFormat, console, emit, fail
 from isms.readiness.engine import DEFAULT_PROFILE, Profile, run_assessment
 from isms.readiness.finding import Grade
@@ -92,8 +92,8 @@ def assess_command(
 ) -> None:
     """Run the mock certification audit and report what an auditor would raise."""
     ensure_database()
-    organisation = _organisation(org)
-    user = _user(as_user)
+    organisation = organisation_or_exit(org)
+    user = user_or_exit(as_user)
     audit_date = _as_of(as_of)
     selected, ignored = _codes(select), _codes(ignore)
     known = {r.code for r in all_rules()} | {r.name for r in all_rules()}

@@ -13,7 +13,7 @@ from django.utils import timezone
 from isms.audits.models import InternalAudit
 from isms.audits.programme import checklist_rows, programme_rows, render_checklist
 from isms.cli.database import ensure_database
-from isms.cli.exchange import _organisation, _user
+from isms.cli.lookups import organisation_or_exit, user_or_exit
 from isms.cli.output import OutputFormat, console, emit, fail
 from isms.core.actor import acting_as
 from isms.people.models import Person
@@ -64,7 +64,7 @@ def programme_command(
 ) -> None:
     """List the audits of the programme: status, dates, lead, scope size, overdue."""
     ensure_database()
-    organisation = _organisation(org)
+    organisation = organisation_or_exit(org)
     day = _date(as_of, "--as-of") or timezone.localdate()
     rows = programme_rows(organisation, day)
     columns = ["ref", "title", "status", "planned_on", "completed_on", "lead_auditor"]
@@ -92,7 +92,7 @@ def coverage_command(
 ) -> None:
     """Which audit covers each clause 4.1-10.2 and each applicable control, and what is left."""
     ensure_database()
-    organisation = _organisation(org)
+    organisation = organisation_or_exit(org)
     coverage = coverage_matrix(organisation, _date(as_of, "--as-of") or timezone.localdate())
     if fmt is OutputFormat.json:
         data = coverage.as_dict()
@@ -131,10 +131,10 @@ def assign_command(
 ) -> None:
     """Assign an auditor; refused (exit 2, with the reasons) when not independent of the scope."""
     ensure_database()
-    organisation = _organisation(org)
+    organisation = organisation_or_exit(org)
     audit, person = _audit(organisation, ref), _person(organisation, auditor)
     try:
-        with acting_as(_user(as_user)):
+        with acting_as(user_or_exit(as_user)):
             change = assign_auditor(audit, person, lead, _date(on, "--on"))
     except ValidationError as error:
         fail(f"{person.email} cannot be assigned to {audit.ref}", list(error.messages))
@@ -161,7 +161,7 @@ def sample_command(
 ) -> None:
     """Draw a reproducible random sample of records and store it as the audit's checklist."""
     ensure_database()
-    organisation = _organisation(org)
+    organisation = organisation_or_exit(org)
     audit = _audit(organisation, ref)
     counts = {
         kind: size
@@ -180,7 +180,7 @@ def sample_command(
             "--incidents with a number each"
         )
     try:
-        with acting_as(_user(as_user)):
+        with acting_as(user_or_exit(as_user)):
             sample = sample_audit(
                 audit,
                 counts,
@@ -214,6 +214,6 @@ def checklist_command(
 ) -> None:
     """Print the audit's checklist as markdown, CSV or JSON."""
     ensure_database()
-    organisation = _organisation(org)
+    organisation = organisation_or_exit(org)
     audit = _audit(organisation, ref)
     sys.stdout.write(render_checklist(audit, checklist_rows(audit), fmt.value))

@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from isms.cli.database import ensure_database
-from isms.cli.exchange import _organisation, _user
+from isms.cli.lookups import organisation_or_exit, user_or_exit
 from isms.cli.output import OutputFormat, console, emit, err_console, fail
 from isms.core.actor import acting_as
 from isms.people.awareness import (
@@ -151,11 +151,11 @@ def create_command(
     """Draw the questions and invite every current person in scope (links come from
     isms awareness links)."""
     ensure_database()
-    organisation = _organisation(org)
+    organisation = organisation_or_exit(org)
     values = _values(value)
     loaded = _bank(bank)
     try:
-        with acting_as(_user(as_user)):
+        with acting_as(user_or_exit(as_user)):
             created = create_campaign(
                 organisation,
                 name=name,
@@ -193,7 +193,7 @@ def list_command(
 ) -> None:
     """List the campaigns with their participation so far."""
     ensure_database()
-    organisation = _organisation(org)
+    organisation = organisation_or_exit(org)
     today = timezone.localdate()
     rows = _numbers(
         campaign_summary(campaign, today)
@@ -215,7 +215,7 @@ def show_command(
     """Show a campaign's questions as asked, with the right answers (to go through them with
     staff once the campaign has closed)."""
     ensure_database()
-    campaign = _campaign(_organisation(org), name)
+    campaign = _campaign(organisation_or_exit(org), name)
     rows = [
         {
             "number": number,
@@ -251,7 +251,7 @@ def links_command(
     Every run makes new links for the people who have not answered (or for --person) and the
     earlier ones stop working: only a hash of each link is stored, so links are shown once."""
     ensure_database()
-    organisation = _organisation(org)
+    organisation = organisation_or_exit(org)
     campaign = _campaign(organisation, campaign_name)
     base = (base_url or os.environ.get("ISMS_BASE_URL") or DEFAULT_BASE_URL).strip()
     if not base.startswith(("https://", "http://")):
@@ -261,7 +261,7 @@ def links_command(
     except NoReverseMatch:
         fail("the awareness page is not mounted in the URL configuration (isms.people.urls)")
     try:
-        with acting_as(_user(as_user)):
+        with acting_as(user_or_exit(as_user)):
             issued = issue_links(campaign, people=person)
     except ValidationError as error:
         fail("no links issued", list(error.messages))
@@ -286,7 +286,7 @@ def results_command(
     """Participation and pass rates per department (or topic). pass_rate is the share of
     topic checks passed, as the mock audit (PPL003) judges it."""
     ensure_database()
-    campaign = _campaign(_organisation(org), campaign_name)
+    campaign = _campaign(organisation_or_exit(org), campaign_name)
     rows = _numbers(campaign_results(campaign, by=by.value))
     columns = list(rows[0]) if rows else [by.value]
     emit(rows, columns, fmt, title=f"{campaign.name}: results by {by.value}")

@@ -18,7 +18,7 @@ from isms.audits.certification import (
 )
 from isms.audits.models import ExternalAudit
 from isms.cli.database import ensure_database
-from isms.cli.exchange import _organisation, _user
+from isms.cli.lookups import organisation_or_exit, user_or_exit
 from isms.cli.output import OutputFormat, console, emit, fail
 from isms.core.actor import acting_as
 
@@ -77,7 +77,7 @@ def status_command(
     """The certification cycle: whether the certificate is valid, each surveillance and the
     recertification (done, due on DATE or overdue), and the next due dates."""
     ensure_database()
-    organisation = _organisation(org)
+    organisation = organisation_or_exit(org)
     day = _date(as_of, "--as-of") or timezone.localdate()
     status = status_for(organisation, day)
     if fmt is StatusFormat.json:
@@ -131,10 +131,10 @@ def decision_command(
 ) -> None:
     """Record the body's decision to certify or recertify, and the certificate's expiry."""
     ensure_database()
-    organisation = _organisation(org)
+    organisation = organisation_or_exit(org)
     audit = _audit(organisation, ref)
     try:
-        with acting_as(_user(as_user)):
+        with acting_as(user_or_exit(as_user)):
             record_decision(audit, on=_date(on, "--on"), expires_on=_date(expires, "--expires"))
     except ValidationError as error:
         fail("refused", list(error.messages))
@@ -154,10 +154,10 @@ def appeal_command(
 ) -> None:
     """Record an appeal or disagreement with the body's findings or decision."""
     ensure_database()
-    organisation = _organisation(org)
+    organisation = organisation_or_exit(org)
     audit = _audit(organisation, ref)
     try:
-        with acting_as(_user(as_user)):
+        with acting_as(user_or_exit(as_user)):
             raise_appeal(audit, text=reason, on=_date(on, "--on") or timezone.localdate())
     except ValidationError as error:
         fail("refused", list(error.messages))
@@ -175,10 +175,10 @@ def appeal_outcome_command(
 ) -> None:
     """Record how the certification body settled the appeal."""
     ensure_database()
-    organisation = _organisation(org)
+    organisation = organisation_or_exit(org)
     audit = _audit(organisation, ref)
     try:
-        with acting_as(_user(as_user)):
+        with acting_as(user_or_exit(as_user)):
             resolve_appeal(
                 audit,
                 outcome=outcome.value,

@@ -5,34 +5,17 @@ import json
 from pathlib import Path
 
 import typer
-from django.core.exceptions import ValidationError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from isms.cli.database import ensure_database
+from isms.cli.lookups import organisation_or_exit, user_or_exit
 from isms.cli.output import EXIT_BAD_INPUT, console, err_console, fail
-from isms.core import services
 from isms.core.actor import acting_as
 from isms.exchange.exporter import export_organisation, write_export
 from isms.exchange.importer import import_sheets
 from isms.exchange.problems import ImportRejected
 from isms.exchange.readers import ReadError, read_path
 from isms.exchange.template import write_template
-
-
-def _organisation(slug: str):
-    try:
-        return services.get_organisation(slug)
-    except ValidationError as error:
-        fail(error.message_dict["org"][0])
-
-
-def _user(username: str | None):
-    if not username:
-        return None
-    try:
-        return services.get_user(username)
-    except ValidationError as error:
-        fail(error.message_dict["user"][0])
 
 
 def import_command(
@@ -48,8 +31,8 @@ def import_command(
     """Import registers into an organisation: everything is validated first, then written in
     one transaction; on any problem nothing is written and every problem is listed (exit 2)."""
     ensure_database()
-    organisation = _organisation(org)
-    user = _user(as_user)
+    organisation = organisation_or_exit(org)
+    user = user_or_exit(as_user)
     try:
         sheets = read_path(path)
         with import_progress() as progress, acting_as(user):
@@ -105,7 +88,7 @@ def export_command(
 ) -> None:
     """Export every register of an organisation in the import format."""
     ensure_database()
-    organisation = _organisation(org)
+    organisation = organisation_or_exit(org)
     try:
         data = export_organisation(organisation)
         kind = write_export(data, path)

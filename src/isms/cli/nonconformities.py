@@ -9,7 +9,7 @@ from django.utils import timezone
 from isms.audits.models import Nonconformity
 from isms.audits.nonconformities import mark_implemented, plan_action, verify
 from isms.cli.database import ensure_database
-from isms.cli.exchange import _organisation, _user
+from isms.cli.lookups import organisation_or_exit, user_or_exit
 from isms.cli.output import OutputFormat, console, emit, fail
 from isms.core.actor import acting_as
 from isms.people.models import Person
@@ -59,7 +59,7 @@ def raise_command(
 ) -> None:
     """Raise one NC per major and minor finding of a mock-audit run (never twice)."""
     ensure_database()
-    organisation = _organisation(org)
+    organisation = organisation_or_exit(org)
     runs = Assessment.objects.filter(organisation=organisation)
     if from_assessment == "latest":
         assessment = runs.first()
@@ -69,7 +69,7 @@ def raise_command(
         fail(f"--from-assessment takes 'latest' or a run id, not {from_assessment!r}")
     if assessment is None:
         fail(f"no stored mock-audit run for {organisation.slug}; run isms assess first")
-    with acting_as(_user(as_user)):
+    with acting_as(user_or_exit(as_user)):
         created, skipped = raise_from_assessment(organisation, assessment)
     for nc in created:
         console.print(
@@ -89,7 +89,7 @@ def list_command(
 ) -> None:
     """List nonconformities, oldest first, with where each stands."""
     ensure_database()
-    organisation = _organisation(org)
+    organisation = organisation_or_exit(org)
     queryset = Nonconformity.objects.for_organisation(organisation).select_related(
         "owner", "effectiveness_checked_by"
     )
@@ -141,10 +141,10 @@ def plan_command(
 ) -> None:
     """Record root cause and corrective action (moves the NC to action_planned)."""
     ensure_database()
-    organisation = _organisation(org)
+    organisation = organisation_or_exit(org)
     nc, person, due_on = _nc(organisation, ref), _person(organisation, owner), _date(due, "--due")
     try:
-        with acting_as(_user(as_user)):
+        with acting_as(user_or_exit(as_user)):
             plan_action(
                 nc,
                 root_cause=root_cause,
@@ -168,10 +168,10 @@ def implemented_command(
 ) -> None:
     """The corrective action is in place (moves the NC to verifying)."""
     ensure_database()
-    organisation = _organisation(org)
+    organisation = organisation_or_exit(org)
     nc = _nc(organisation, ref)
     try:
-        with acting_as(_user(as_user)):
+        with acting_as(user_or_exit(as_user)):
             mark_implemented(nc, _date(on, "--on") or timezone.localdate())
     except ValidationError as error:
         _refused(error)
@@ -189,10 +189,10 @@ def verify_command(
 ) -> None:
     """Record the effectiveness check: effective closes the NC, not effective re-opens the plan."""
     ensure_database()
-    organisation = _organisation(org)
+    organisation = organisation_or_exit(org)
     nc, checker = _nc(organisation, ref), _person(organisation, by)
     try:
-        with acting_as(_user(as_user)):
+        with acting_as(user_or_exit(as_user)):
             verify(
                 nc,
                 checked_by=checker,

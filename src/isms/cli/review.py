@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from isms.audits.models import ManagementReview
 from isms.cli.database import ensure_database
-from isms.cli.exchange import _organisation, _user
+from isms.cli.lookups import organisation_or_exit, user_or_exit
 from isms.cli.output import OutputFormat, console, emit, fail
 from isms.core.actor import acting_as
 from isms.people.models import Person
@@ -77,7 +77,7 @@ def pack_command(
     """Build the review pack: one section per required input (9.3.2 a-g), for the period since
     the previous review (or the last 12 months)."""
     ensure_database()
-    organisation = _organisation(org)
+    organisation = organisation_or_exit(org)
     day = _date(as_of, "--as-of")
     if output is not None and output.suffix.lower() not in PACK_FORMATS:
         fail(f"--output must end in {', '.join(PACK_FORMATS)}, got {output.name!r}")
@@ -135,11 +135,11 @@ def record_command(
 ) -> None:
     """Create the review, or update what is given (other values stay as they are)."""
     ensure_database()
-    organisation = _organisation(org)
+    organisation = organisation_or_exit(org)
     day = _date(held_on, "--held-on")
     try:
         inputs = parse_inputs(covered) if covered is not None else None
-        with acting_as(_user(as_user)):
+        with acting_as(user_or_exit(as_user)):
             review, created = record_review(
                 organisation,
                 ref,
@@ -172,14 +172,14 @@ def sign_command(
     """Sign the review off. Refused unless the signatory is top management on that date, the
     review records its decisions and it covers every required input."""
     ensure_database()
-    organisation = _organisation(org)
+    organisation = organisation_or_exit(org)
     review = _review(organisation, ref)
     signer = Person.objects.filter(organisation=organisation, email__iexact=by.strip()).first()
     if signer is None:
         fail(f"--by: no person with email {by!r} in {organisation.slug}")
     day = _date(on, "--on") or timezone.localdate()
     try:
-        with acting_as(_user(as_user)):
+        with acting_as(user_or_exit(as_user)):
             sign_review(review, signer, day)
     except ValidationError as error:
         _refused(error)
@@ -193,7 +193,7 @@ def list_command(
 ) -> None:
     """List the management reviews, newest first, with inputs missing and sign-off."""
     ensure_database()
-    organisation = _organisation(org)
+    organisation = organisation_or_exit(org)
     reviews = (
         ManagementReview.objects.for_organisation(organisation)
         .select_related("chair", "signed_by")
