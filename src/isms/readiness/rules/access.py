@@ -8,6 +8,7 @@ from isms.core.choices import FREQUENCY_MONTHS, Level
 from isms.operations.models import AccessReview, Account, System
 from isms.readiness.finding import Grade, Subject
 from isms.readiness.registry import rule
+from isms.readiness.rules._shared import department_of
 
 #: Usernames that announce a non-personal account (service, bot, integration, break-glass).
 SERVICE_ACCOUNT = re.compile(
@@ -15,12 +16,6 @@ SERVICE_ACCOUNT = re.compile(
     r"scim|sync|api|daemon|system|noreply|no-reply|backup|deploy|monitor|scanner|scan)(?![a-z])",
     re.IGNORECASE,
 )
-
-
-def _department(person) -> str | None:
-    if person is None or person.department is None:
-        return None
-    return person.department.name
 
 
 def _leaver_accounts(ctx):
@@ -85,7 +80,7 @@ def access_review_overdue(ctx):
         else:
             continue
         yield ctx.finding(
-            Subject("Systems", system.name), detail, department=_department(system.owner)
+            Subject("Systems", system.name), detail, department=department_of(system.owner)
         )
 
 
@@ -121,7 +116,7 @@ def access_review_frequency_missing(ctx):
             Subject("Systems", system.name),
             f"System {system.name} is rated {system.get_criticality_display().lower()} but "
             "has no access-review frequency, so its access is never due for re-certification.",
-            department=_department(system.owner),
+            department=department_of(system.owner),
         )
 
 
@@ -166,7 +161,7 @@ def leaver_account_still_active(ctx):
             f"{(ctx.as_of - person.leave_date).days} days later.{used}",
             grade=Grade.MAJOR if privileged else None,
             reference="A.8.2" if privileged else None,
-            department=_department(person),
+            department=department_of(person),
         )
 
 
@@ -212,7 +207,7 @@ def active_account_without_owner(ctx):
             "identify it as a service account.",
             grade=Grade.MINOR if privileged else None,
             reference="A.8.2" if privileged else None,
-            department=_department(account.system.owner),
+            department=department_of(account.system.owner),
         )
 
 
@@ -267,5 +262,5 @@ def access_review_missed_leaver(ctx):
             f"The {review.system.name} access review of {review.reviewed_on} "
             f"({review.accounts_reviewed} accounts looked at, {review.accounts_removed} "
             f"removed) kept the account of someone who had already left: {names}.",
-            department=_department(review.system.owner),
+            department=department_of(review.system.owner),
         )

@@ -14,15 +14,10 @@ from isms.leadership.top_management import top_management_exists
 from isms.people.models import TrainingCompletion
 from isms.readiness.finding import Grade, Subject
 from isms.readiness.registry import all_rules, rule
+from isms.readiness.rules._shared import department_of
 from isms.risk.models import Risk, RiskMethod, TreatmentAction
 
 POLICY_CLAUSE = "5.2"
-
-
-def _department(person) -> str | None:
-    if person is None or person.department is None:
-        return None
-    return person.department.name
 
 
 def _version_exists(ctx) -> Q:
@@ -91,7 +86,7 @@ def document_review_overdue(ctx):
         else:
             continue  # no approval and no review date: DOC002/DOC003 report it
         yield ctx.finding(
-            Subject("Documents", document.ref), detail, department=_department(document.owner)
+            Subject("Documents", document.ref), detail, department=department_of(document.owner)
         )
 
 
@@ -138,7 +133,7 @@ def document_version_not_approved(ctx):
             Subject("Document versions", f"{document.ref} / {version.version}"),
             f"{document.ref} {document.title} version {version.version} has been in effect "
             f"since {version.effective_on} with {missing}.",
-            department=_department(document.owner),
+            department=department_of(document.owner),
         )
 
 
@@ -171,7 +166,7 @@ def document_without_version(ctx):
             Subject("Documents", document.ref),
             f"{document.ref} {document.title} ({document.get_kind_display().lower()}) has no "
             f"version on record as of {ctx.as_of}: no author, approval or effective date.",
-            department=_department(document.owner),
+            department=department_of(document.owner),
         )
 
 
@@ -381,7 +376,7 @@ def document_self_approved(ctx):
             Subject("Document versions", f"{document.ref} / {version.version}"),
             f"{document.ref} {document.title} version {version.version} was written and "
             f"approved (on {version.approved_on}) by the same person, {version.author.email}.",
-            department=_department(document.owner),
+            department=department_of(document.owner),
         )
 
 
@@ -454,5 +449,5 @@ def policy_not_approved_by_top_management(ctx):
             "was not top management at that date (not the top-management sponsor, not marked "
             "as top management, not a head of department reporting to the sponsor, or no "
             "longer with the organisation).",
-            department=_department(policy.owner),
+            department=department_of(policy.owner),
         )

@@ -8,6 +8,7 @@ from isms.leadership.models import RoleAssignment
 from isms.people.models import AwarenessCheck, Person, TrainingCompletion, TrainingCourse
 from isms.readiness.finding import Grade, Subject
 from isms.readiness.registry import rule
+from isms.readiness.rules._shared import department_of
 
 #: New joiners have this long to complete mandatory training before it counts as missing.
 ONBOARDING_GRACE_DAYS = 30
@@ -36,10 +37,6 @@ def _current_staff(ctx, *, grace_days: int = 0):
 def _passed(ctx, **filters):
     """Passed completions on or before the audit date."""
     return ctx.q(TrainingCompletion).filter(passed=True, completed_on__lte=ctx.as_of, **filters)
-
-
-def _department(person) -> str | None:
-    return person.department.name if person.department else None
 
 
 def _last_12_months(ctx):
@@ -89,7 +86,7 @@ def mandatory_training_never_completed(ctx):
             Subject("People", person.email),
             f"{person.name} ({person.email}, {started}) has never passed the mandatory "
             f"course(s): {', '.join(names)}.",
-            department=_department(person),
+            department=department_of(person),
         )
 
 
@@ -145,7 +142,7 @@ def training_refresher_overdue(ctx):
             Subject("People", person.email),
             f"{person.name} ({person.email}) is overdue for mandatory training on {ctx.as_of}: "
             f"{'; '.join(items)}.",
-            department=_department(person),
+            department=department_of(person),
         )
 
 
@@ -249,7 +246,7 @@ def failed_awareness_not_followed_up(ctx):
             Subject("People", person.email),
             f"{person.name} ({person.email}) failed the awareness check ({'; '.join(items)}) "
             f"and has had no passed re-check or training since, as of {ctx.as_of}.",
-            department=_department(person),
+            department=department_of(person),
         )
 
 
@@ -367,5 +364,5 @@ def role_holder_without_competence_evidence(ctx):
             Subject("People", person.email),
             f"{person.name} ({person.email}) holds the role(s) {', '.join(names)} but has no "
             "passed training beyond the all-staff courses on record.",
-            department=_department(person),
+            department=department_of(person),
         )
