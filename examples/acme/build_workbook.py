@@ -2543,8 +2543,11 @@ def sheet_internal_audits():
 
 def NC(ref, source, grade, reference, raised, description, correction="", root_cause="", action="", process="",
        owner=None, due=None, implemented=None, checked_by=None, checked=None, effective=None, closed=None,
-       status="open", audit=None):
+       status="open", audit=None, code="", about=""):
+    # code / about: the mock-audit rule and the record the NC is about ("Suppliers: X"), which is
+    # how the mock audit credits a problem the organisation already found (docs/mock-audit.md).
     return {"ref": ref, "source": source, "audit": audit, "grade": grade, "reference": reference,
+            "finding_code": code, "finding_subject": about,
             "raised_on": D(raised), "description": description, "correction": correction, "root_cause": root_cause,
             "corrective_action": action, "process_changed": process, "owner": P[owner] if owner else None,
             "due_on": D(due) if due else None, "implemented_on": D(implemented) if implemented else None,
@@ -2578,14 +2581,15 @@ NONCONFORMITIES = [
        action="All contractors added to BambooHR; agencies must notify leavers within one working day",
        process="Joiners, movers and leavers procedure (PRO-002 v1.1)", owner="hr_mgr", due="2026-01-31",
        implemented="2025-11-17", checked_by="hr_mgr", checked="2026-02-20", effective=True, closed="2026-02-20",
-       status="closed"),
+       status="closed", code="ACC003"),
     # PLANTED (NCR003): the only action was a reminder; no process or control changed.
     NC("NC-2026-001", "incident", "minor", "6.8", "2026-03-19",
        "INC-2026-004: a company phone lost on 2026-03-06 was reported only on 2026-03-18",
        correction="Phone wiped through Intune on 2026-03-18",
        root_cause="The owner did not know that a lost device must be reported at once, even while still looking for it",
        action="Commercial team reminded at its April meeting to report lost devices immediately",
-       process="", owner="commercial_dir", due="2026-04-30", implemented="2026-04-14", status="verifying"),
+       process="", owner="commercial_dir", due="2026-04-30", implemented="2026-04-14", status="verifying",
+       about="Incidents: INC-2026-004"),
     # PLANTED (NCR002): closed on the correction alone: no root cause, corrective action or effectiveness check.
     NC("NC-2026-002", "internal_audit", "minor", "7.2", "2026-03-27",
        "Training records missing for 6 of the 18 contractors", audit="IA-2026-01",
@@ -2597,30 +2601,33 @@ NONCONFORMITIES = [
        audit="IA-2026-01", correction="The four accounts disabled on 2026-03-30",
        root_cause="Leaver notices reach IT only; the owners of Salesforce and AWS are not told",
        action="BambooHR-Jira integration opens a leaver ticket for every system owner",
-       process="Leaver process (PRO-002)", owner="ciso", due="2026-12-31", status="action_planned"),
+       process="Leaver process (PRO-002)", owner="ciso", due="2026-12-31", status="action_planned",
+       code="ACC003"),
     NC("NC-2026-004", "external_audit", "minor", "9.2", "2026-05-22",
        "Stage 1 area of concern: the audit programme does not show when clause 6.3 will be audited",
        root_cause="The programme was built from the 2013 clause list, which had no 6.3",
        action="Add 6.3 to the scope of IA-2027-01 and re-check the programme against the 2022 clause list",
-       process="Internal audit programme (REC-002)", owner="isms_mgr", due="2027-01-08", status="action_planned"),
+       process="Internal audit programme (REC-002)", owner="isms_mgr", due="2027-01-08", status="action_planned",
+       code="AUD002"),
     # PLANTED (NCR004): corrective action due on 2026-09-30 and not done.
     NC("NC-2026-005", "internal_audit", "minor", "5.22", "2026-06-26",
        "High-tier supplier Don Valley PCB Assembly Ltd (Gerbers, BOMs) has never been assessed", audit="IA-2026-02",
        root_cause="Manufacturing onboarded the supplier directly, bypassing procurement",
        action="Send the supplier questionnaire; onboarding checklist to require procurement sign-off",
        process="Procurement and supplier management", owner="supply_mgr", due="2026-09-30",
-       status="action_planned"),
+       status="action_planned", about="Suppliers: Don Valley PCB Assembly Ltd"),
     # PLANTED (NCR007): raised 76 days before the audit date and still without an owner or a due date.
     NC("NC-2026-006", "incident", "minor", "5.34", "2026-09-15",
        "INC-2026-011: a customer received another customer's alarm email",
-       correction="Email recalled; the recipient confirmed deletion", status="open"),
+       correction="Email recalled; the recipient confirmed deletion", status="open",
+       about="Incidents: INC-2026-011"),
     NC("NC-2026-007", "internal_audit", "major", "7.3", "2026-10-23",
        "5 of 6 shop-floor staff could not say how to report an incident or where to find the policies",
        audit="IA-2026-03", correction="Toolbox talk on incident reporting held on all three shifts on 2026-10-27",
        root_cause="Shop-floor staff have no company email and never received the e-learning",
        action="Quarterly toolbox talks; policy posters and QR codes at each line; e-learning on shared kiosks",
        process="Competence, awareness and communication procedure (PRO-011)", owner="ops_dir", due="2027-01-31",
-       status="action_planned"),
+       status="action_planned", about="Departments: Manufacturing"),
 ]
 
 EXTERNAL_AUDITS = [
@@ -2630,6 +2637,28 @@ EXTERNAL_AUDITS = [
     # PLANTED (CRT003): stage 2 postponed from 2026-09-21 to 2027-01-18, eight months after stage 1.
     {"ref": "CB-2027-S2", "kind": "stage2", "certification_body": "Albion Certification Ltd",
      "planned_on": D("2027-01-18")},
+]
+
+
+# What Albion Certification wrote in its stage 1 report (isms assess --calibrate CB-2026-S1 compares
+# the mock audit as of 2026-05-19 with it). Only the first area of concern reached the NC log (CRT006).
+EXTERNAL_AUDIT_FINDINGS = [
+    {"ref": "CB-2026-S1-01", "audit": "CB-2026-S1", "grade": "area_of_concern", "reference": "9.2",
+     "statement": "The internal audit programme (REC-002) does not show when clause 6.3 (planning of changes) "
+                  "will be audited within the certification cycle",
+     "nonconformity": "NC-2026-004"},
+    {"ref": "CB-2026-S1-02", "audit": "CB-2026-S1", "grade": "area_of_concern", "reference": "6.1.3 d",
+     "statement": "The Statement of Applicability excludes controls 7.4 (physical security monitoring) and 8.23 "
+                  "(web filtering) without a justification for the exclusion"},
+    {"ref": "CB-2026-S1-03", "audit": "CB-2026-S1", "grade": "ofi", "reference": "4.3",
+     "statement": "Scope statement 2.0 could describe the boundaries and interfaces again now that the Tinsley "
+                  "warehouse is in-house, as versions 1.0 and 1.1 did"},
+    {"ref": "CB-2026-S1-04", "audit": "CB-2026-S1", "grade": "ofi", "reference": "A.5.22",
+     "statement": "Supplier reassessment dates are tracked by procurement outside the supplier register; showing "
+                  "the next due assessment of each high-tier supplier would make monitoring visible"},
+    {"ref": "CB-2026-S1-05", "audit": "CB-2026-S1", "grade": "ofi", "reference": "A.5.37",
+     "statement": "The SensorCloud operating runbooks are kept in Confluence but not referenced from the document "
+                  "register; linking them would show the documented operating procedures"},
 ]
 
 
@@ -2690,6 +2719,7 @@ SHEETS = [
                          "effectiveness_checked_on", "effective", "closed_on", "status")),
     ("External audits", ("ref", "kind", "certification_body", "planned_on", "held_on", "majors", "minors", "ofis",
                          "recommended", "certificate_expires_on")),
+    ("External audit findings", ("ref", "audit", "grade", "reference", "statement", "nonconformity")),
     ("Evidence", ("ref", "title", "kind", "url", "note", "collected_on", "collected_by", "period_start",
                   "period_end", "sha256")),
     ("Evidence links", ("evidence", "record_type", "record_key")),
@@ -2745,6 +2775,7 @@ def build_data() -> dict[str, list[dict]]:
         "Management reviews": sheet_management_reviews(),
         "Nonconformities": NONCONFORMITIES,
         "External audits": EXTERNAL_AUDITS,
+        "External audit findings": EXTERNAL_AUDIT_FINDINGS,
     }
 
 

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "isms.audits",
     "isms.evidence",  # last: evidence links may point at a record of any register
     "isms.readiness",
+    "isms.loop",  # no models; an app for its templates (the review pack)
 ]
 
 MIDDLEWARE = [

@@ -10,7 +10,7 @@ from isms.exchange.readers import read_yaml
 from isms.readiness.engine import Profile, run_assessment
 
 AS_OF = dt.date(2026, 11, 30)
-NO_ESCALATION = Profile(name="test", escalation_threshold=0)
+NO_ESCALATION = Profile(name="test", pervasive_count=0, pattern_size=0)
 
 #: People most tests need as owners, approvers and auditors.
 PEOPLE = """
@@ -41,12 +41,16 @@ def load(organisation):
 
 @pytest.fixture
 def findings(organisation):
-    """findings(code, as_of=AS_OF, stage=2) -> that rule's findings (no escalation)."""
+    """findings(code, as_of=AS_OF, stage=2) -> what that rule observed, one per record, sorted
+    by subject (consolidation into findings is the engine's business, tested in test_engine).
+    An advisory rule's advisories come back the same way."""
 
     def run(code: str, as_of: dt.date = AS_OF, stage: int = 2):
         result = run_assessment(organisation, as_of, stage, select=[code], profile=NO_ESCALATION)
         assert not result.errors, result.errors
-        return [f for f in result.findings if f.code == code]
+        seen = [o for o in result.observations if o.code == code]
+        seen += [a for a in result.advisories if a.code == code]
+        return sorted(seen, key=lambda o: o.subject)
 
     return run
 

@@ -33,13 +33,17 @@ def test_json_output_validates_against_the_schema(cli, acme):
     data = json.loads(result.stdout)
     jsonschema.validate(data, SCHEMA, format_checker=jsonschema.FormatChecker())
     assert data["as_of"] == "2026-11-30" and data["stage"] == 2
-    assert any(f["code"] == "SOA002" and f["subject"]["key"] == "7.4" for f in data["findings"])
+    (soa,) = [f for f in data["findings"] if f["key"] == "SOA002"]
+    assert [e["subject"]["key"] for e in soa["evidence"]] == ["7.4"]
+    assert soa["statement"].startswith("The organisation has not")
+    assert soa["extent"]["text"] == "1 of 93 SoA entries"
     assert data["counts"]["minor"] >= 1
+    assert "decision to certify belongs to the certification body" in data["self_assessment"]
 
 
 def test_schema_rejects_a_malformed_result():
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate({"schema_version": "1.0", "verdict": "maybe"}, SCHEMA)
+        jsonschema.validate({"schema_version": "2.0", "verdict": "maybe"}, SCHEMA)
 
 
 def test_fail_on_sets_the_exit_code(cli, acme):
@@ -52,7 +56,9 @@ def test_fail_on_sets_the_exit_code(cli, acme):
 def test_table_output_and_stage_1(cli, acme):
     result = cli("assess", "--org", "acme", "--as-of", "2026-11-30", "--stage", "1")
     assert result.exit_code == 0
-    assert "SOA002" in result.stdout and "Verdict: certification" in result.stdout
+    assert "SOA002" in result.stdout and "concern" in result.stdout
+    assert "Readiness: ready for stage 2" in result.stdout
+    assert "recommended" not in result.stdout
     assert "EVD001" not in result.stdout, "evidence rules are stage 2"
 
 
@@ -66,10 +72,10 @@ def test_runs_are_stored_and_diff_shows_new_and_resolved(cli, acme):
     from isms.controls.models import SoAEntry
 
     SoAEntry.objects.filter(control__ref="7.4").update(justification="No offices")
-    SoAEntry.objects.filter(control__ref="5.7").update(inclusion_reasons="")
+    SoAEntry.objects.filter(control__ref="5.8").delete()
     result = cli(*base, "--diff")
-    assert "1 new, 1 resolved" in result.stdout
-    assert "+ SOA003" in result.stdout and "- SOA002" in result.stdout
+    assert "1 new, 1 resolved" in result.stdout, result.stdout
+    assert "- SOA002" in result.stdout and "+ SOA001" in result.stdout
     data = json.loads(cli(*base, "--diff", "--format", "json", "--no-save").stdout)
     assert data["diff"]["new"] == [] and data["diff"]["resolved"] == []
     assert Assessment.objects.count() == 2
@@ -104,17 +110,23 @@ def test_rules_json_lists_every_rule_with_its_metadata(cli):
 def test_certification_body_profile_options(cli, acme):
     args = ("assess", "--org", "acme", "--as-of", "2026-11-30", "--format", "json", "--no-save")
     data = json.loads(cli(*args, "--select", "SOA002", "--minor-days", "30").stdout)
-    assert data["profile"] == {
-        "name": "custom",
-        "major_days": 90,
-        "minor_days": 30,
-        "escalation_threshold": 3,
-    }
+    assert data["profile"]["name"] == "custom" and data["profile"]["minor_days"] == 30
     assert data["findings"][0]["due"] == "2026-12-30"
     from isms.controls.models import SoAEntry
 
-    SoAEntry.objects.filter(control__ref__in=["7.5", "7.6"]).update(applicable=False)
-    escalated = json.loads(cli(*args, "--select", "SOA002").stdout)
-    assert [f["code"] for f in escalated["findings"]] == ["ESC001"]
+    # 7.4 plus 17 more exclusions without justification: 18 of 93 (19%) stays minor ...
+    refs = [f"8.{n}" for n in range(1, 18)]
+    SoAEntry.objects.filter(control__ref__in=refs).update(applicable=False)
+    wide = json.loads(cli(*args, "--select", "SOA002").stdout)
+    assert [(f["key"], f["grade"]) for f in wide["findings"]] == [("SOA002", "minor")]
+    assert wide["findings"][0]["extent"]["text"] == "18 of 93 SoA entries"
+    # ... and 19 of 93 (20%) is pervasive: one major with every instance as evidence.
+    SoAEntry.objects.filter(control__ref="8.18").update(applicable=False)
+    pervasive = json.loads(cli(*args, "--select", "SOA002").stdout)
+    (finding,) = pervasive["findings"]
+    assert finding["grade"] == "major" and "pervasive" in finding["grade_reason"]
+    assert len(finding["evidence"]) == 19
     flat = json.loads(cli(*args, "--select", "SOA002", "--escalate-at", "0").stdout)
-    assert [f["code"] for f in flat["findings"]] == ["SOA002"] * 3
+    assert [f["grade"] for f in flat["findings"]] == ["minor"]
+    share = json.loads(cli(*args, "--select", "SOA002", "--pervasive-share", "0.5").stdout)
+    assert [f["grade"] for f in share["findings"]] == ["minor"]

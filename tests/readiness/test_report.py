@@ -17,7 +17,7 @@ from isms.readiness.reports import charts
 from isms.readiness.reports.html import render_html
 from isms.readiness.reports.pdf import write_pdf
 from tests.readiness.conftest import AS_OF
-from tests.readiness.rules.test_risk import BASE, METHOD, risk
+from tests.readiness.rules.risk_register import BASE, METHOD, risk
 from tests.readiness.rules.test_soa import full_soa
 
 pytestmark = pytest.mark.django_db

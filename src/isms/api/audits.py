@@ -17,8 +17,8 @@ from isms.audits.models import InternalAudit
 from isms.audits.programme import checklist_rows, programme_rows
 from isms.core.actor import acting_as
 from isms.core.permissions import Action
+from isms.loop.audit_programme import assign_auditor, coverage_matrix, sample_audit
 from isms.people.models import Person
-from isms.readiness.audit_programme import assign_auditor, coverage_matrix, sample_audit
 
 router = Router(tags=["Internal audit programme"])
 BASE = "/orgs/{org}/internal_audits/"

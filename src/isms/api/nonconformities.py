@@ -15,9 +15,9 @@ from isms.audits.models import Nonconformity
 from isms.audits.nonconformities import mark_implemented, plan_action, verify
 from isms.core.actor import acting_as
 from isms.core.permissions import Action
+from isms.loop.nonconformities import raise_from_assessment
 from isms.people.models import Person
 from isms.readiness.models import Assessment
-from isms.readiness.nonconformities import raise_from_assessment
 
 router = Router(tags=["Nonconformity workflow"])
 BASE = "/orgs/{org}/nonconformities/{ref}/"

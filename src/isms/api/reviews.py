@@ -22,8 +22,7 @@ from isms.api.schemas import Message, SaneDate
 from isms.audits.models import ManagementReview
 from isms.core.actor import acting_as
 from isms.core.permissions import Action
-from isms.people.models import Person
-from isms.readiness.review_pack import (
+from isms.loop.review_pack import (
     INPUT_FIELDS,
     ReviewRefused,
     build_pack,
@@ -33,6 +32,7 @@ from isms.readiness.review_pack import (
     record_review,
     sign_review,
 )
+from isms.people.models import Person
 
 router = Router(tags=["Management reviews"])
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from isms.catalog.models import Clause, Control
+from isms.catalog.references import validate_reference
 from isms.core.models import OrganisationScopedModel, person_field, unique_key
 
 
@@ -294,6 +295,51 @@ class ExternalAudit(OrganisationScopedModel):
             )
         if errors:
             raise ValidationError(errors)
+
+
+class ExternalAuditFinding(OrganisationScopedModel):
+    """One finding the certification body wrote in an external audit's report, with its grade:
+    what ``isms assess --calibrate`` compares the mock audit's prediction with."""
+
+    class Grade(models.TextChoices):
+        MAJOR = "major", "Major nonconformity"
+        MINOR = "minor", "Minor nonconformity"
+        OFI = "ofi", "Opportunity for improvement"
+        AREA_OF_CONCERN = "area_of_concern", "Area of concern (stage 1)"
+
+    audit = models.ForeignKey(
+        ExternalAudit,
+        on_delete=models.CASCADE,
+        related_name="findings",
+        help_text="External audit whose report it is in (ref).",
+    )
+    ref = models.CharField(max_length=30, help_text="Finding id, unique, e.g. CB-2026-S1-01.")
+    grade = models.CharField(
+        max_length=20,
+        choices=Grade.choices,
+        help_text="As the body graded it; at stage 1 bodies write areas of concern.",
+    )
+    reference = models.CharField(
+        max_length=20,
+        validators=[validate_reference],
+        help_text="Clause (9.2, 6.1.3 d) or Annex A control written A.5.18 that it cites.",
+    )
+    statement = models.TextField(help_text="What the body wrote.")
+    nonconformity = models.ForeignKey(
+        Nonconformity,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="external_findings",
+        help_text="The nonconformity it was logged as (ref).",
+    )
+
+    class Meta:
+        ordering = ["audit__ref", "ref"]
+        constraints = [unique_key("ref")]
+
+    def __str__(self) -> str:
+        return f"{self.ref} ({self.grade}, {self.reference})"
 
 
 class AuditChecklistItem(OrganisationScopedModel):

@@ -10,7 +10,7 @@ An NC cannot close without a root cause, a corrective action that names the proc
 and an effectiveness check by someone other than the action's owner, made at least
 ``EFFECTIVENESS_DELAY_DAYS`` after the action was implemented. Records imported from a
 spreadsheet are taken as they are (the mock audit judges them: rules NCR001-NCR007).
-Raising NCs from mock-audit findings lives in isms.readiness.nonconformities (a register app
+Raising NCs from mock-audit findings lives in isms.loop.nonconformities (a register app
 never imports the engine).
 """
 

@@ -2,7 +2,7 @@
 stands, who audits it, and the checklist of sampled records.
 
 This module holds what needs only the audits register and the catalogue. What needs other
-registers lives one layer up, in :mod:`isms.readiness.audit_programme`: the coverage matrix
+registers lives one layer up, in :mod:`isms.loop.audit_programme`: the coverage matrix
 (it reads the SoA), the independence check that guards :func:`set_auditor` (people,
 processes, assets, documents) and the drawing of samples (operations, people). The mock-audit
 rules AUD002-AUD006 use the same definitions, so the CLI, the API and the mock audit agree.
@@ -168,7 +168,7 @@ def programme_rows(organisation, as_of: dt.date) -> list[dict]:
 
 def assignment_problems(audit: InternalAudit, person, *, as_lead: bool, on: dt.date) -> list[str]:
     """Why ``person`` cannot join ``audit`` on ``on``, apart from independence (which
-    :func:`isms.readiness.audit_programme.independence_conflicts` judges)."""
+    :func:`isms.readiness.independence.independence_conflicts` judges)."""
     problems = []
     if audit.status in (Status.COMPLETED, Status.CANCELLED):
         problems.append(
@@ -192,7 +192,7 @@ def set_auditor(audit: InternalAudit, person, *, as_lead: bool, on: dt.date) -> 
     """Put ``person`` on ``audit`` as lead auditor or team member; returns what changed.
 
     Refuses what :func:`assignment_problems` reports but does NOT check independence: call
-    :func:`isms.readiness.audit_programme.assign_auditor`, which checks both.
+    :func:`isms.loop.audit_programme.assign_auditor`, which checks both.
     """
     problems = assignment_problems(audit, person, as_lead=as_lead, on=on)
     if problems:

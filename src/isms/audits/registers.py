@@ -1,6 +1,7 @@
 from isms.audits.models import (
     AuditChecklistItem,
     ExternalAudit,
+    ExternalAuditFinding,
     InternalAudit,
     ManagementReview,
     Nonconformity,
@@ -195,6 +196,25 @@ register(
         "appeal_outcome": "",
         "appeal_outcome_note": "",
         "appeal_resolved_on": "",
+    },
+)
+register(
+    ExternalAuditFinding,
+    sheet="External audit findings",
+    key=("ref",),
+    columns=("ref", "audit", "grade", "reference", "statement", "nonconformity"),
+    description=(
+        "The certification body's findings from an external audit, as it graded them "
+        "(major, minor, ofi; area_of_concern at stage 1): isms assess --calibrate compares "
+        "the mock audit's prediction with them."
+    ),
+    example={
+        "ref": "CB-2026-S1-01",
+        "audit": "CB-2026-S1",
+        "grade": "area_of_concern",
+        "reference": "9.2",
+        "statement": "The audit programme does not show when clause 6.3 will be audited",
+        "nonconformity": "NC-2026-004",
     },
 )
 register(

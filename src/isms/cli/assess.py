@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 import sys
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -19,11 +20,6 @@ from isms.readiness.reports.json import result_to_dict
 from isms.readiness.store import diff_with_previous, latest_assessment, save_result
 
 EXIT_FINDINGS = 1
-DEFAULT_SETTINGS = (
-    DEFAULT_PROFILE.major_days,
-    DEFAULT_PROFILE.minor_days,
-    DEFAULT_PROFILE.escalation_threshold,
-)
 
 
 class ReportFormat(StrEnum):
@@ -78,19 +74,53 @@ def assess_command(
     ),
     as_user: str | None = typer.Option(None, "--as", help="Record the run as made by this user."),
     major_days: int = typer.Option(
-        DEFAULT_PROFILE.major_days, "--major-days", min=1, help="Days to clear a major."
+        DEFAULT_PROFILE.major_days,
+        "--major-days",
+        min=1,
+        help="Days after stage 2 to show correction and corrective action of a major.",
     ),
     minor_days: int = typer.Option(
-        DEFAULT_PROFILE.minor_days, "--minor-days", min=1, help="Days for a minor's action plan."
+        DEFAULT_PROFILE.minor_days,
+        "--minor-days",
+        min=1,
+        help="Days for a minor's corrective action plan when no external audit is planned.",
     ),
     escalate_at: int = typer.Option(
-        DEFAULT_PROFILE.escalation_threshold,
+        DEFAULT_PROFILE.pervasive_count,
         "--escalate-at",
         min=0,
-        help="Minors on one requirement, department or process that make a major (0: never).",
+        help="Records of one issue that, with --pervasive-share, make it pervasive (0: never).",
+    ),
+    pervasive_share: float = typer.Option(
+        DEFAULT_PROFILE.pervasive_share,
+        "--pervasive-share",
+        min=0.0,
+        max=1.0,
+        help="Share of the population an issue must reach to be pervasive (0.2 = 20%).",
+    ),
+    ownership: bool = typer.Option(
+        DEFAULT_PROFILE.ownership_escalation,
+        "--ownership-escalation/--no-ownership-escalation",
+        help="Grade a cluster of minors with one accountable owner as one major.",
+    ),
+    calibrate: str | None = typer.Option(
+        None,
+        "--calibrate",
+        metavar="CB-REF",
+        help=(
+            "Compare the mock audit with the findings recorded for this external audit. The date "
+            "(held_on, else planned_on) and stage (1 for a stage 1 audit, else 2) are always "
+            "taken from the audit; --as-of, --stage, --select, --diff and the grading options do "
+            "not apply, and the run is not stored. Table or JSON."
+        ),
     ),
 ) -> None:
     """Run the mock certification audit and report what an auditor would raise."""
+    if calibrate is not None:
+        from isms.cli.calibrate import run_calibration
+
+        run_calibration(org, calibrate, fmt.value, output)
+        return
     ensure_database()
     organisation = organisation_or_exit(org)
     user = user_or_exit(as_user)
@@ -105,13 +135,14 @@ def assess_command(
 
     with console.status("Running the mock audit...") if fmt is ReportFormat.table else _quiet():
         profile = Profile(
-            name="custom"
-            if (major_days, minor_days, escalate_at) != DEFAULT_SETTINGS
-            else "default",
             major_days=major_days,
             minor_days=minor_days,
-            escalation_threshold=escalate_at,
+            pervasive_count=escalate_at,
+            pervasive_share=pervasive_share,
+            ownership_escalation=ownership,
         )
+        if profile != DEFAULT_PROFILE:
+            profile = replace(profile, name="custom")
         result = run_assessment(organisation, audit_date, stage, selected, ignored, profile)
     previous = latest_assessment(organisation) if diff else None
     if save:
@@ -127,8 +158,7 @@ def assess_command(
                 else None,
                 "new": [f.as_dict() for f in changes.new],
                 "resolved": [
-                    {"code": f.code, "subject": {"type": f.subject_type, "key": f.subject_key}}
-                    for f in changes.resolved
+                    {"key": f.key, "code": f.code, "title": f.title} for f in changes.resolved
                 ],
             }
         _write(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
@@ -180,28 +210,48 @@ GRADE_STYLE = {"major": "bold red", "minor": "yellow", "ofi": "cyan"}
 
 
 def _print_table(result) -> None:
+    stage1 = result.stage == 1
     table = Table(
-        title=f"Mock audit of {result.organisation.slug} as of {result.as_of}, stage {result.stage}"
+        title=f"Mock audit of {result.organisation.slug} as of {result.as_of}, stage {result.stage}",
+        show_lines=True,
     )
-    for column in ("grade", "code", "reference", "subject", "finding", "due"):
-        table.add_column(column)
+    for column in ("grade", "key", "reference", "extent", "statement", "due"):
+        table.add_column(column, overflow="fold")
     for finding in result.findings:
+        grade = finding.grade.value
+        label = {"major": "potential major", "minor": "concern"}.get(grade, grade)
         table.add_row(
-            f"[{GRADE_STYLE[finding.grade.value]}]{finding.grade.value}[/]",
-            finding.code,
-            finding.reference,
-            str(finding.subject),
-            finding.title,
+            f"[{GRADE_STYLE[grade]}]{label if stage1 else grade}[/]",
+            finding.key,
+            ", ".join(finding.references),
+            str(finding.extent),
+            _first_sentence(finding.statement),
             finding.due.isoformat() if finding.due else "",
         )
     console.print(table)
     counts = result.counts
+    figures = result.figures
+    kind = "area(s) of concern" if stage1 else "nonconformities"
     console.print(
-        f"{counts['major']} major, {counts['minor']} minor, {counts['ofi']} OFI from "
-        f"{len(result.rules_run)} rules ({len(result.passed)} passed). "
-        f"Readiness score {result.score}/100. "
-        f"Verdict: [bold]certification {result.verdict}[/]."
+        f"{counts['major']} major and {counts['minor']} minor {kind}, {counts['ofi']} OFI; "
+        f"{len(result.credited)} issue(s) credited to the organisation's own NC log; "
+        f"{len(result.advisories)} advisory note(s). Clauses conforming "
+        f"{figures['clauses']['conforming']} of {figures['clauses']['total']}; applicable "
+        f"controls with no nonconformity {figures['controls']['conforming']} of "
+        f"{figures['controls']['total']}.",
+        highlight=False,
     )
+    for pattern in result.patterns:
+        console.print(f"Pattern: {pattern.note}", highlight=False)
+    for advisory in result.advisories:
+        console.print(f"Advisory ({advisory.code}): {advisory.detail}", highlight=False)
+    word = "Readiness" if stage1 else "Verdict"
+    console.print(f"{word}: [bold]{result.verdict}[/]. {result.conclusion}", highlight=False)
+
+
+def _first_sentence(text: str) -> str:
+    head, dot, _ = text.partition(". ")
+    return head + "." if dot else text
 
 
 def _print_diff(result, previous) -> None:
@@ -215,12 +265,9 @@ def _print_diff(result, previous) -> None:
         f"{changes.unchanged} unchanged."
     )
     for finding in changes.new:
-        console.print(f"  [red]+ {finding.code}[/] {finding.subject}: {finding.title}")
+        console.print(f"  [red]+ {finding.key}[/] {finding.title}", highlight=False)
     for finding in changes.resolved:
-        console.print(
-            f"  [green]- {finding.code}[/] {finding.subject_type} {finding.subject_key}: "
-            f"{finding.title}"
-        )
+        console.print(f"  [green]- {finding.key}[/] {finding.title}", highlight=False)
 
 
 def rules_command(

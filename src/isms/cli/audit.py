@@ -16,8 +16,8 @@ from isms.cli.database import ensure_database
 from isms.cli.lookups import organisation_or_exit, user_or_exit
 from isms.cli.output import OutputFormat, console, emit, fail
 from isms.core.actor import acting_as
+from isms.loop.audit_programme import assign_auditor, coverage_matrix, sample_audit
 from isms.people.models import Person
-from isms.readiness.audit_programme import assign_auditor, coverage_matrix, sample_audit
 
 app = typer.Typer(help="Internal audit programme (9.2): coverage, auditors, sampling.")
 

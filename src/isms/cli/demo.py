@@ -19,7 +19,8 @@ from isms.core.models import Organisation
 from isms.exchange.importer import import_sheets
 from isms.exchange.problems import ImportRejected
 from isms.exchange.readers import ReadError, read_path
-from isms.readiness.engine import run_assessment
+from isms.readiness.engine import DISCLAIMER, run_assessment
+from isms.readiness.finding import Grade
 from isms.readiness.store import save_result
 
 DEMO_SLUG = "acme"
@@ -105,10 +106,21 @@ def _print_summary(result) -> None:
         f"[bold]{counts['ofi']}[/]",
     )
     console.print(table)
+    for finding in result.findings:
+        if finding.grade is not Grade.OFI:
+            console.print(
+                f"  {finding.grade.value:5} {finding.reference:8} {finding.title} "
+                f"({finding.extent})",
+                highlight=False,
+            )
     console.print(
-        f"{len(result.rules_run)} rules ran, {len(result.passed)} found nothing. "
-        f"Readiness score {result.score}/100. Verdict: [bold]certification {result.verdict}[/]."
+        f"{len(result.rules_run)} rules ran; {len(result.credited)} issue(s) credited to the "
+        f"organisation's own NC log; clauses conforming {result.figures['clauses']['conforming']}"
+        f" of {result.figures['clauses']['total']}. Verdict: [bold]certification "
+        f"{result.verdict}[/].",
+        highlight=False,
     )
+    console.print(DISCLAIMER, highlight=False)
     for error in result.errors:
         console.print(f"[red]rule {error.code} failed:[/] {error.message}", highlight=False)
 

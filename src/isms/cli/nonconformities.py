@@ -12,9 +12,9 @@ from isms.cli.database import ensure_database
 from isms.cli.lookups import organisation_or_exit, user_or_exit
 from isms.cli.output import OutputFormat, console, emit, fail
 from isms.core.actor import acting_as
+from isms.loop.nonconformities import raise_from_assessment
 from isms.people.models import Person
 from isms.readiness.models import Assessment
-from isms.readiness.nonconformities import raise_from_assessment
 
 app = typer.Typer(help="Nonconformities and corrective actions (10.2).")
 

@@ -14,8 +14,7 @@ from isms.cli.database import ensure_database
 from isms.cli.lookups import organisation_or_exit, user_or_exit
 from isms.cli.output import OutputFormat, console, emit, fail
 from isms.core.actor import acting_as
-from isms.people.models import Person
-from isms.readiness.review_pack import (
+from isms.loop.review_pack import (
     INPUT_FIELDS,
     build_pack,
     input_key,
@@ -27,6 +26,7 @@ from isms.readiness.review_pack import (
     sign_review,
     write_pdf,
 )
+from isms.people.models import Person
 
 app = typer.Typer(help="Management review (9.3): the pack, the minutes and the sign-off.")
 

@@ -1,12 +1,12 @@
 """What a rule gets to work with: the organisation, the audit date and the stage, plus helpers
-that scope every query to the organisation and build findings with the rule's metadata."""
+that scope every query to the organisation and build observations with the rule's metadata."""
 
 import datetime as dt
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 
-from isms.readiness.finding import Finding, Grade, Subject
+from isms.readiness.finding import Grade, Observation, Population, Subject
 from isms.readiness.registry import Rule, check_reference
 
 
@@ -34,31 +34,53 @@ class RuleContext:
             self._cache[key] = compute()
         return self._cache[key]
 
-    def finding(
+    def population(self, label: str, rows) -> Population:
+        """The population observations are drawn from: ``rows`` is a queryset (counted once per
+        run and label) or a number."""
+        key = f"population:{label}"
+        if key not in self._cache:
+            self._cache[key] = rows if isinstance(rows, int) else rows.count()
+        return Population(label, self._cache[key])
+
+    def observe(
         self,
         subject: Subject,
         detail: str,
         *,
-        title: str | None = None,
         grade: Grade | None = None,
-        recommendation: str | None = None,
         reference: str | None = None,
+        population: Population | None = None,
+        related: tuple[Subject, ...] | list[Subject] = (),
+        effect: str = "",
         department: str | None = None,
         process: str | None = None,
-    ) -> Finding:
-        """A finding of the running rule; unset fields come from the rule's declaration."""
+        owner: str | None = None,
+        issue: str | None = None,
+        title: str | None = None,
+        recommendation: str | None = None,
+    ) -> Observation:
+        """An observation of the running rule; unset fields come from the rule's declaration.
+
+        ``title`` and ``recommendation`` are accepted for older rules and ignored: the finding's
+        title, statement and advice come from the rule that leads it. ``issue`` overrides the
+        rule's issue for this one observation (a rule that sees two kinds of problem)."""
         rule = self.rule
-        assert rule is not None, "finding() is only available while a rule runs"
-        return Finding(
+        assert rule is not None, "observe() is only available while a rule runs"
+        return Observation(
             code=rule.code,
-            name=rule.name,
+            issue=issue or rule.issue,
+            reference=check_reference(reference) if reference else rule.reference,
             grade=Grade(grade or rule.grade),
             stage=rule.stage,
-            reference=check_reference(reference) if reference else rule.reference,
             subject=subject,
-            title=title or rule.title,
             detail=detail,
-            recommendation=recommendation or rule.sections["How to fix"],
+            population=population,
+            related=tuple(related),
+            effect=effect,
             department=department,
             process=process,
+            owner=owner,
         )
+
+    #: The name rules used before observations had their own type.
+    finding = observe

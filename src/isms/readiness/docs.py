@@ -2,13 +2,14 @@
 
 from collections import defaultdict
 
-from isms.readiness.engine import ESCALATION_CODE, ESCALATION_NAME
+from isms.readiness.engine import OWNERSHIP_CODE, OWNERSHIP_NAME
 from isms.readiness.registry import all_rules
 
 AREA_TITLES = {
     "context": "Context and scope (clause 4)",
     "leadership": "Leadership, roles and resources (5, 7.1)",
-    "risk": "Risk assessment and treatment (6.1, 8.2, 8.3)",
+    "risk_assessment": "Risk assessment and the asset inventory (6.1.2, 8.2, 5.9)",
+    "risk_treatment": "Risk treatment (6.1.3, 8.3)",
     "soa": "Statement of Applicability and control evidence (6.1.3 d, 7.5)",
     "objectives": "Objectives and measurement (6.2, 9.1)",
     "documents": "Documented information and policies (5.2, 7.5)",
@@ -37,20 +38,27 @@ def render_rules() -> str:
         "",
         f"{len(rules)} rules. Codes are stable and never reused. Stage 1 rules review documents "
         "and readiness; stage 2 rules test implementation (a stage 2 run includes stage 1). "
-        "The grade shown is the default; each rule's *Grade* section says when it differs. "
-        "How grades, escalation, deadlines and the verdict work: [mock-audit.md](mock-audit.md).",
+        "Rules report observations, one per record; the engine makes one finding per issue "
+        "(the *issue* column: rules that share it make one finding), grades it by extent and "
+        "effect, and credits the organisation's own NC log. The grade shown is what one "
+        "instance weighs on its own (major only for a required process or record that is "
+        "absent); each rule's *Grade* section says when it differs. Advisory rules report "
+        "matters of the certification process, apart from findings. How consolidation, "
+        "grading, credit, deadlines and the verdict work: [mock-audit.md](mock-audit.md).",
         "",
-        "| code | name | reference | stage | grade | checks |",
-        "|---|---|---|---|---|---|",
+        "| code | name | reference | stage | grade | issue | checks |",
+        "|---|---|---|---|---|---|---|",
     ]
     for rule in rules:
+        grade = "advisory" if rule.advisory else rule.grade.value
         lines.append(
             f"| [{rule.code}](#{rule.code.lower()}) | {rule.name} | {rule.reference} | "
-            f"{rule.stage} | {rule.grade.value} | {rule.summary} |"
+            f"{rule.stage} | {grade} | {rule.issue} | {rule.summary} |"
         )
     lines += [
-        f"| {ESCALATION_CODE} | {ESCALATION_NAME} | the grouped requirement | 1-2 | major | "
-        "Raised by the engine, not a rule: see mock-audit.md. |",
+        f"| {OWNERSHIP_CODE} | {OWNERSHIP_NAME} | 5.3 | 1-2 | major | - | Raised by the "
+        "engine, not a rule, when one accountable owner is behind a cluster of "
+        "nonconformities: see mock-audit.md. |",
         "",
     ]
     for area in sorted(
@@ -62,8 +70,10 @@ def render_rules() -> str:
                 f"### {rule.code}",
                 "",
                 f"**{rule.name}**: {rule.title}. Reference {rule.reference}; stage {rule.stage}; "
-                f"default grade {rule.grade.value}; version {rule.version}.",
+                f"default grade {rule.grade.value}; issue {rule.issue}"
+                f"{'; advisory' if rule.advisory else ''}; version {rule.version}.",
                 "",
+                f"- *Statement:* {rule.statement}",
             ]
             for section, text in rule.sections.items():
                 lines += [f"- *{section}:* {text}"]

@@ -1,67 +1,127 @@
-"""Runs the rules and turns their findings into an audit outcome.
+"""Runs the rules and turns their observations into an audit outcome, as a certification body would.
 
-Escalation, deadlines and the verdict live here, not in rules:
+The steps, none of which lives in a rule, and none of which depends on the order rules ran in:
 
-- **Escalation** (ISO/IEC 17021-1 practice): when ``threshold`` or more minor findings (default
-  3) cite the same requirement, or concern the same department or the same process, they show a
-  systemic failure and are raised as one major finding (code ESC001) that groups them.
-- **Deadlines** come from the certification-body profile: by default a major needs correction and
-  evidence of corrective action within 90 days of the audit date, a minor a corrective action
-  plan within 60 days; an opportunity for improvement has no deadline.
-- **Verdict**: "not recommended" while any major stands, "recommended subject to corrective
-  action plans" with minors only, "recommended" otherwise.
-- **Readiness score**: 100 x 100 / (100 + penalty), rounded, where the penalty is 10 points per
-  major, 3 per minor and 1 per OFI, counted after escalation (a systemic major replaces the minors
-  it groups). A clean run scores 100; every finding lowers the score and fixing any finding
-  raises it, but it never reaches 0, so it keeps showing progress on a poor first run
-  (one major: 91; five majors and ten minors: 56; twenty majors: 33).
+1. **Observations** from every rule (advisory rules, about the certification process itself, are
+   kept apart as advisories).
+2. **Consolidation** (consolidate.py): one finding per requirement and issue, instances as
+   evidence, the extent as "k of N", merged across rules when they concern the same record.
+3. **Credit** (credit.py): the organisation's own nonconformity log. An issue it is already
+   correcting on time is positive evidence, not a new NC; an overdue action is an NC on 10.2; a
+   recurrence after an action verified effective is a candidate major.
+4. **Grading** (grading.py) by extent and effect, and patterns of findings in one department or
+   process, reported without changing grades unless one accountable owner is behind them all.
+5. **Deadlines**: readiness actions are due before the first day of the next planned external
+   audit (or within the profile's days when none is planned); the certification body's own
+   deadlines are predicted from the profile.
+6. **Conclusion**: at stage 2 the recommendation a certification body words; at stage 1 a
+   readiness conclusion for stage 2. Either way it is a self-assessment.
 """
 
 import datetime as dt
 import traceback
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from django.utils import timezone
 
+from isms.catalog.loader import read_rows
+from isms.readiness import credit
+from isms.readiness.consolidate import Draft, consolidate
 from isms.readiness.context import RuleContext
-from isms.readiness.finding import Finding, Grade, Subject
-from isms.readiness.registry import Rule, all_rules
+from isms.readiness.finding import Extent, Finding, Grade, Observation, Subject
+from isms.readiness.grading import Pattern, grade_draft, patterns
+from isms.readiness.registry import Rule, all_rules, get_rule
 
-ESCALATION_CODE = "ESC001"
-ESCALATION_NAME = "systemic-nonconformity"
+OWNERSHIP_CODE = "ESC001"
+OWNERSHIP_NAME = "ownership-failure"
+DISCLAIMER = (
+    "This is a self-assessment made by software from the organisation's own records. It "
+    "predicts what a certification auditor would write; it is not a certification audit, and "
+    "the decision to certify belongs to the certification body alone."
+)
+SAMPLING = (
+    "A certification audit samples records and interviews people; this mock audit reads every "
+    "record in the registers but sees nothing that is not recorded there."
+)
 
 
 @dataclass(frozen=True)
 class Profile:
-    """A certification body's practice: deadlines per grade and the escalation threshold."""
+    """A certification body's practice: its deadlines and how it grades extent."""
 
     name: str = "default"
+    #: Days after the end of stage 2 to show correction and corrective action of a major.
     major_days: int = 90
+    #: Days after the audit to submit a corrective action plan for a minor.
     minor_days: int = 60
-    escalation_threshold: int = 3
+    #: Months after stage 2 within which majors must be verified, or stage 2 is repeated.
+    major_verify_months: int = 6
+    #: A lapse is pervasive (major) with at least this many records (0: never) ...
+    pervasive_count: int = 3
+    #: ... and at least this share of its population.
+    pervasive_share: float = 0.2
+    #: Findings in one department or process reported as a pattern (0: never).
+    pattern_size: int = 3
+    #: A pattern with one accountable owner behind every instance becomes one major.
+    ownership_escalation: bool = True
 
-    def due(self, grade: Grade, as_of: dt.date) -> dt.date | None:
-        if grade is Grade.MAJOR:
-            return as_of + dt.timedelta(days=self.major_days)
-        if grade is Grade.MINOR:
-            return as_of + dt.timedelta(days=self.minor_days)
-        return None
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "major_days": self.major_days,
+            "minor_days": self.minor_days,
+            "major_verify_months": self.major_verify_months,
+            "pervasive_count": self.pervasive_count,
+            "pervasive_share": self.pervasive_share,
+            "pattern_size": self.pattern_size,
+            "ownership_escalation": self.ownership_escalation,
+        }
 
 
 DEFAULT_PROFILE = Profile()
 
 
 class Verdict:
-    NOT_RECOMMENDED = "not recommended"
-    RECOMMENDED_WITH_PLANS = "recommended subject to corrective action plans"
+    DEFERRED = "recommendation deferred until the major nonconformities are verified closed"
+    RECOMMENDED_WITH_PLANS = "recommended subject to accepted corrective action plans"
     RECOMMENDED = "recommended"
+    NOT_READY = "not ready for stage 2"
+    READY = "ready for stage 2"
 
 
 @dataclass
 class RuleError:
     code: str
     message: str
+
+
+@dataclass(frozen=True)
+class Advisory:
+    """A matter of the certification process itself (timing of stages, surveillance): advice to
+    plan with the certification body, not a nonconformity of the ISMS."""
+
+    code: str
+    reference: str
+    subject: Subject
+    title: str
+    detail: str
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "reference": self.reference,
+            "subject": {"type": self.subject.type, "key": self.subject.key},
+            "title": self.title,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class UpcomingAudit:
+    ref: str
+    kind: str
+    first_day: dt.date
 
 
 @dataclass
@@ -73,6 +133,13 @@ class Result:
     findings: list[Finding]
     errors: list[RuleError]
     rules_run: list[Rule]
+    observations: list[Observation] = field(default_factory=list)
+    #: Issues the organisation is already correcting on time (positive evidence under 10.2).
+    credited: list[Finding] = field(default_factory=list)
+    patterns: list[Pattern] = field(default_factory=list)
+    advisories: list[Advisory] = field(default_factory=list)
+    upcoming: UpcomingAudit | None = None
+    figures: dict = field(default_factory=dict)
     run_at: dt.datetime = field(default_factory=timezone.now)
 
     @property
@@ -83,28 +150,92 @@ class Result:
     @property
     def verdict(self) -> str:
         counts = self.counts
+        if self.stage == 1:
+            return Verdict.NOT_READY if counts["major"] else Verdict.READY
         if counts["major"]:
-            return Verdict.NOT_RECOMMENDED
+            return Verdict.DEFERRED
         if counts["minor"]:
             return Verdict.RECOMMENDED_WITH_PLANS
         return Verdict.RECOMMENDED
 
     @property
-    def penalty(self) -> int:
+    def conclusion(self) -> str:
+        """The conclusion as a certification body words it, with the reasons."""
         counts = self.counts
-        return 10 * counts["major"] + 3 * counts["minor"] + counts["ofi"]
-
-    @property
-    def score(self) -> int:
-        """100 x 100 / (100 + penalty): see the module docstring."""
-        return round(100 * 100 / (100 + self.penalty))
+        majors = [f for f in self.findings if f.grade is Grade.MAJOR]
+        if self.stage == 1:
+            if majors:
+                why = "; ".join(f"{f.reference} {f.title.lower()}" for f in majors)
+                text = (
+                    f"Not ready for stage 2: {len(majors)} area(s) of concern would be major "
+                    f"nonconformities at stage 2 ({why}). Resolve them before stage 2."
+                )
+            elif counts["minor"]:
+                text = (
+                    f"Ready for stage 2, provided the {counts['minor']} area(s) of concern are "
+                    "addressed before it; left as they are they would be minor nonconformities."
+                )
+            else:
+                text = "Ready for stage 2: no area of concern was found."
+        elif majors:
+            text = (
+                f"{counts['major']} major and {counts['minor']} minor nonconformities. A "
+                "certification auditor would defer the recommendation until correction and "
+                "corrective action of every major are verified, within "
+                f"{self.profile.major_verify_months} months of stage 2 or stage 2 is repeated."
+            )
+        elif counts["minor"]:
+            text = (
+                f"The ISMS conforms and is effective apart from {counts['minor']} minor "
+                "nonconformities. A certification auditor would recommend certification once "
+                "corrective action plans for them are accepted."
+            )
+        else:
+            text = "The ISMS conforms and is effective: certification would be recommended."
+        return f"{text} {DISCLAIMER}"
 
     @property
     def passed(self) -> list[Rule]:
-        """Rules that ran without error and found nothing: what the auditor would see working."""
-        fired = {f.code for f in self.findings} | {g.code for f in self.findings for g in f.grouped}
+        """Rules that ran without error and observed nothing."""
+        fired = {o.code for o in self.observations} | {a.code for a in self.advisories}
         failed = {e.code for e in self.errors}
         return [r for r in self.rules_run if r.code not in fired | failed]
+
+    @property
+    def score(self) -> int:
+        """Conformity: the share (percent) of requirements, clauses 4-10 and applicable Annex A
+        controls, cited by no major or minor nonconformity."""
+        figures = self.figures
+        total = figures.get("clauses", {}).get("total", 0) + figures.get("controls", {}).get(
+            "total", 0
+        )
+        conforming = figures.get("clauses", {}).get("conforming", 0) + figures.get(
+            "controls", {}
+        ).get("conforming", 0)
+        return round(100 * conforming / total) if total else 100
+
+    def cb_deadlines(self) -> dict[str, str]:
+        """What a certification body would ask for, per grade, predicted from the profile."""
+        end = self.upcoming.first_day if self.upcoming and self.upcoming.kind != "stage1" else None
+        major = (
+            f"Correction and evidence of corrective action within {self.profile.major_days} days "
+            "of the end of stage 2"
+        )
+        if end:
+            major += f" (by {end + dt.timedelta(days=self.profile.major_days)} if it ends on {end})"
+        major += (
+            f"; verified within {self.profile.major_verify_months} months, or stage 2 is "
+            "repeated."
+        )
+        return {
+            "major": major,
+            "minor": (
+                "A corrective action plan accepted by the certification body before the "
+                "certification decision; its effectiveness is checked at the first surveillance "
+                "audit."
+            ),
+            "ofi": "No deadline: advice the organisation may take or leave.",
+        }
 
 
 def select_rules(stage: int, select: list[str] | None = None, ignore: list[str] | None = None):
@@ -129,29 +260,278 @@ def run_assessment(
     ignore: list[str] | None = None,
     profile: Profile = DEFAULT_PROFILE,
 ) -> Result:
-    """Run the rules as of ``as_of`` (default today). Same data and date give the same findings."""
+    """Run the rules as of ``as_of`` (default today). Same data and date give the same result."""
     as_of = as_of or timezone.localdate()
     rules = select_rules(stage, select, ignore)
     context = RuleContext(organisation=organisation, as_of=as_of, stage=stage)
-    raw: list[Finding] = []
+    observations: list[Observation] = []
+    advisories: list[Advisory] = []
     errors: list[RuleError] = []
     for rule in rules:
         context.rule = rule
         try:
-            raw.extend(rule.check(context))
+            seen = list(rule.check(context))
         except Exception as error:  # a broken rule must not hide the others' findings
             last = traceback.extract_tb(error.__traceback__)[-1]
             errors.append(
                 RuleError(rule.code, f"{type(error).__name__}: {error} (line {last.lineno})")
             )
+            continue
+        if rule.advisory:
+            advisories.extend(
+                Advisory(rule.code, o.reference, o.subject, rule.title, o.detail) for o in seen
+            )
+        else:
+            observations.extend(seen)
     context.rule = None
-    findings = escalate(raw, profile.escalation_threshold, as_of)
-    findings = [replace(f, due=profile.due(f.grade, as_of)) for f in findings]
-    findings.sort(key=lambda f: (-f.grade.rank, _reference_key(f.reference), f.code, f.subject))
-    return Result(organisation, as_of, stage, profile, findings, errors, rules)
+
+    log = credit.load_log(organisation, as_of)
+    upcoming = _upcoming_audit(organisation, as_of)
+    findings, credited = [], []
+    by_code = {rule.code: rule for rule in rules}
+    for draft in consolidate(observations, credit.record_links(log)):
+        judgement = credit.judge(credit.linked(log, draft.instances), draft.instances, as_of)
+        if judgement.credited:
+            part = draft.part(judgement.credited)
+            on_time = credit.Judgement("credited", judgement.ncs, judgement.decisive, whole=True)
+            credited.append(_finding(part, on_time, profile, as_of, by_code))
+        if judgement.outcome != "credited":
+            rest = draft.part([o for o in draft.instances if o not in judgement.credited])
+            findings.append(_finding(rest, judgement, profile, as_of, by_code))
+    found_patterns = patterns(findings, profile)
+    findings = _escalate_ownership(findings, found_patterns)
+    findings = [_with_due(f, as_of, profile, upcoming) for f in findings]
+    findings.sort(key=_finding_order)
+    credited.sort(key=_finding_order)
+    advisories.sort(key=lambda a: (a.code, a.subject))
+    result = Result(
+        organisation,
+        as_of,
+        stage,
+        profile,
+        findings,
+        errors,
+        rules,
+        observations=sorted(observations, key=lambda o: (o.code, o.subject, o.detail)),
+        credited=credited,
+        patterns=found_patterns,
+        advisories=advisories,
+        upcoming=upcoming,
+    )
+    result.figures = _figures(result, context)
+    return result
 
 
-def _reference_key(reference: str) -> tuple:
+def _finding(draft: Draft, judgement, profile: Profile, as_of, rules: dict) -> Finding:
+    lead_rule = rules.get(draft.issue) or get_rule(draft.issue)
+    lead = draft.lead
+    grade, reason = grade_draft(draft, judgement, profile)
+    lead_references = {o.reference for o in lead}
+    reference = (
+        lead_rule.reference
+        if lead_rule.reference in lead_references or not lead
+        else min(lead_references, key=reference_key)
+    )
+    others = sorted({o.reference for o in draft.instances} - {reference}, key=reference_key)
+    statement = lead_rule.statement
+    nc = judgement.decisive
+    if judgement.outcome == "overdue":
+        late = (
+            f"The organisation has not completed the corrective action of {nc.ref}"
+            f"{f', due {nc.due_on}' if nc.due_on else ''}, so the problem it was raised for is "
+            "still present"
+        )
+        if judgement.whole:
+            others = sorted(set(others) | {reference}, key=reference_key)
+            reference = "10.2"
+            statement = f"{late}: {statement[:1].lower()}{statement[1:]}"
+        else:
+            others = sorted(set(others) | {"10.2"}, key=reference_key)
+            statement = f"{statement} {late} for part of it."
+        if grade is Grade.OFI:
+            grade, reason = Grade.MINOR, "Minor: a corrective action is overdue (10.2)."
+    elif judgement.outcome == "recurrence":
+        others = sorted(set(others) | {"10.2"}, key=reference_key)
+        statement += (
+            f" The same issue was the subject of {nc.ref}, whose corrective action was verified "
+            "effective, yet it is present again."
+        )
+    elif judgement.outcome == "reopened":
+        others = sorted(set(others) | {"10.2"}, key=reference_key)
+        statement += (
+            f" {nc.ref} was closed on {nc.closed_on} without an effective verification, and the "
+            "problem is still present."
+        )
+    elif judgement.outcome == "credited":
+        reason = (
+            f"Credited: the organisation found this itself ({', '.join(n.ref for n in judgement.ncs)}),"
+            " analysed its root cause and is correcting it on time: positive evidence that 10.2 "
+            "works."
+        )
+    departments = sorted({o.department for o in draft.instances} - {None})
+    processes = sorted({o.process for o in draft.instances} - {None})
+    return Finding(
+        key=draft.issue,
+        code=lead_rule.code,
+        name=lead_rule.name,
+        grade=grade,
+        grade_reason=reason,
+        stage=max(o.stage for o in draft.instances),
+        reference=reference,
+        references=(reference, *others),
+        requirement=requirement_summary(reference),
+        title=lead_rule.title,
+        statement=statement,
+        instances=tuple(draft.instances),
+        extent=draft.extent,
+        advice=lead_rule.sections["How to fix"],
+        ncs=tuple(n.link(as_of) for n in judgement.ncs),
+        department=departments[0] if len(departments) == 1 else None,
+        process=processes[0] if len(processes) == 1 else None,
+    )
+
+
+def _escalate_ownership(findings: list[Finding], found: list[Pattern]) -> list[Finding]:
+    """One major per escalated pattern, grouping its findings (which no longer stand alone)."""
+    by_key = {f.key: f for f in findings}
+    taken: set[str] = set()
+    escalated = []
+    for pattern in found:
+        if not pattern.escalated:
+            continue
+        group = tuple(by_key[k] for k in pattern.findings if k not in taken)
+        if len(group) < 2:
+            continue
+        taken.update(f.key for f in group)
+        instances = tuple(o for f in group for o in f.instances)
+        references = tuple(sorted({r for f in group for r in f.references}, key=reference_key))
+        escalated.append(
+            Finding(
+                key=f"{OWNERSHIP_CODE} {pattern.dimension}:{pattern.value}",
+                code=OWNERSHIP_CODE,
+                name=OWNERSHIP_NAME,
+                grade=Grade.MAJOR,
+                grade_reason=(
+                    f"Major: {len(group)} nonconformities in the {pattern.value} "
+                    f"{pattern.dimension} all have one accountable owner, {pattern.owners[0]}: "
+                    "ownership of the area has failed."
+                ),
+                stage=max(f.stage for f in group),
+                reference="5.3",
+                references=("5.3", *[r for r in references if r != "5.3"]),
+                requirement=requirement_summary("5.3"),
+                title=f"Failure of ownership in the {pattern.value} {pattern.dimension}",
+                statement=(
+                    f"The organisation has not ensured that {pattern.owners[0]}, accountable for "
+                    f"the {pattern.value} {pattern.dimension}, fulfils the responsibilities "
+                    "assigned: " + "; ".join(f"{f.reference} {f.title.lower()}" for f in group)
+                    + "."
+                ),
+                instances=instances,
+                extent=Extent(len(group), None, "nonconformities"),
+                advice=(
+                    "Treat the cluster as one nonconformity: find the common cause in how the "
+                    "area is owned and resourced, correct every instance, and show it works."
+                ),
+                department=pattern.value if pattern.dimension == "department" else None,
+                process=pattern.value if pattern.dimension == "process" else None,
+                grouped=group,
+            )
+        )
+    return [f for f in findings if f.key not in taken] + escalated
+
+
+def _with_due(finding: Finding, as_of, profile: Profile, upcoming: UpcomingAudit | None):
+    if finding.grade is Grade.OFI:
+        return finding
+    if upcoming is not None:
+        due = upcoming.first_day - dt.timedelta(days=1)
+    else:
+        days = profile.major_days if finding.grade is Grade.MAJOR else profile.minor_days
+        due = as_of + dt.timedelta(days=days)
+    return replace(finding, due=due)
+
+
+def _upcoming_audit(organisation, as_of) -> UpcomingAudit | None:
+    from isms.audits.models import ExternalAudit
+
+    audit = (
+        ExternalAudit.objects.filter(
+            organisation=organisation, planned_on__gt=as_of, held_on__isnull=True
+        )
+        .order_by("planned_on", "ref")
+        .values("ref", "kind", "planned_on")
+        .first()
+    )
+    return UpcomingAudit(audit["ref"], audit["kind"], audit["planned_on"]) if audit else None
+
+
+def _figures(result: Result, context: RuleContext) -> dict:
+    """Figures that mean something to an auditor: requirements conforming, by grade."""
+    from isms.controls.models import SoAEntry
+
+    cited = {
+        r for f in result.findings if f.grade is not Grade.OFI for r in f.references
+    }
+    clauses = [row["id"] for row in read_rows("clauses") if _is_requirement(row["id"])]
+    clauses_hit = {c for c in clauses if any(_cites(r, c) for r in cited)}
+    applicable = list(
+        context.q(SoAEntry).filter(applicable=True).values_list("control__ref", flat=True)
+    )
+    controls_hit = {c for c in applicable if f"A.{c}" in cited}
+    return {
+        "clauses": {"total": len(clauses), "conforming": len(clauses) - len(clauses_hit)},
+        "controls": {
+            "total": len(applicable),
+            "conforming": len(applicable) - len(controls_hit),
+        },
+        "findings": result.counts,
+        "credited": len(result.credited),
+        "advisories": len(result.advisories),
+    }
+
+
+_CLAUSE_IDS = None
+
+
+def _is_requirement(clause: str) -> bool:
+    """A clause that carries requirements itself: a leaf of clauses 4 to 10."""
+    global _CLAUSE_IDS
+    if _CLAUSE_IDS is None:
+        _CLAUSE_IDS = [row["id"] for row in read_rows("clauses")]
+    return not any(other.startswith(f"{clause}.") for other in _CLAUSE_IDS)
+
+
+def _cites(reference: str, clause: str) -> bool:
+    head = reference.split()[0]
+    # "9.2" concerns both 9.2.1 and 9.2.2; "6.1.3 d" concerns 6.1.3.
+    return not head.startswith("A.") and (
+        head == clause or head.startswith(f"{clause}.") or clause.startswith(f"{head}.")
+    )
+
+
+def requirement_summary(reference: str) -> str:
+    """The requirement in one line: id, title and our own summary (never the standard's text)."""
+    catalogue = _catalogue()
+    head = reference.split()[0] if reference != "Annex A" else reference
+    row = catalogue.get(head)
+    if row is None:
+        return reference
+    return f"{reference} {row['title']}: {row['summary']}"
+
+
+_CATALOGUE: dict | None = None
+
+
+def _catalogue() -> dict:
+    global _CATALOGUE
+    if _CATALOGUE is None:
+        _CATALOGUE = {row["id"]: row for row in read_rows("clauses")}
+        _CATALOGUE.update({f"A.{row['id']}": row for row in read_rows("controls")})
+    return _CATALOGUE
+
+
+def reference_key(reference: str) -> tuple:
     head = reference.split()[0]
     parts = []
     for part in head.split("."):
@@ -159,62 +539,5 @@ def _reference_key(reference: str) -> tuple:
     return tuple(parts)
 
 
-def escalate(findings: list[Finding], threshold: int, as_of: dt.date) -> list[Finding]:
-    """Group clusters of ``threshold`` or more minors into one major each (see module doc).
-
-    A minor joins at most one cluster: same requirement first, then department, then process."""
-    if threshold < 2:
-        return findings
-    remaining = [f for f in findings if f.grade is Grade.MINOR]
-    others = [f for f in findings if f.grade is not Grade.MINOR]
-    escalated = []
-    for dimension in ("reference", "department", "process"):
-        groups: dict[str, list[Finding]] = defaultdict(list)
-        for finding in remaining:
-            value = getattr(finding, dimension)
-            if value:
-                groups[value].append(finding)
-        taken = set()
-        for value, group in sorted(groups.items()):
-            if len(group) < threshold:
-                continue
-            escalated.append(_systemic(dimension, value, group))
-            taken.update(id(f) for f in group)
-        remaining = [f for f in remaining if id(f) not in taken]
-    return others + escalated + remaining
-
-
-def _systemic(dimension: str, value: str, group: list[Finding]) -> Finding:
-    where = {
-        "reference": f"requirement {value}",
-        "department": f"the {value} department",
-        "process": f"the {value} process",
-    }[dimension]
-    listed = "; ".join(f"{f.code} {f.subject}" for f in group)
-    references = sorted({f.reference for f in group})
-    return Finding(
-        code=ESCALATION_CODE,
-        name=ESCALATION_NAME,
-        grade=Grade.MAJOR,
-        stage=max(f.stage for f in group),
-        reference=value if dimension == "reference" else ", ".join(references),
-        subject=Subject(
-            {"reference": "Requirement", "department": "Departments", "process": "Processes"}[
-                dimension
-            ],
-            value,
-        ),
-        title=f"Systemic failure: {len(group)} minor nonconformities in {where}",
-        detail=(
-            f"{len(group)} minor nonconformities concern {where} ({listed}). Together they show "
-            "the requirement is not managed as a system, which a certification auditor grades "
-            "as one major nonconformity."
-        ),
-        recommendation=(
-            "Treat the cluster as one nonconformity: find the common root cause (ownership, "
-            "process, resources), correct every instance, and show the process change works."
-        ),
-        department=value if dimension == "department" else None,
-        process=value if dimension == "process" else None,
-        grouped=tuple(group),
-    )
+def _finding_order(finding: Finding) -> tuple:
+    return (-finding.grade.rank, reference_key(finding.reference), finding.key)

@@ -17,7 +17,9 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     verdict = models.CharField(max_length=100)
-    score = models.PositiveSmallIntegerField()
+    score = models.PositiveSmallIntegerField(
+        help_text="Conformity: percent of clauses and applicable controls with no nonconformity."
+    )
     majors = models.PositiveIntegerField()
     minors = models.PositiveIntegerField()
     ofis = models.PositiveIntegerField()
@@ -25,6 +27,12 @@ class Assessment(models.Model):
     rule_versions = models.JSONField(help_text="Code -> version of every rule that ran.")
     errors = models.JSONField(default=list, help_text="Rules that raised, with the message.")
     selection = models.JSONField(default=dict, help_text="--select / --ignore used.")
+    figures = models.JSONField(default=dict, help_text="Requirements conforming, by grade.")
+    patterns = models.JSONField(default=list, help_text="Clusters by department or process.")
+    advisories = models.JSONField(default=list, help_text="Certification-process advice.")
+    credited = models.JSONField(
+        default=list, help_text="Issues the organisation is already correcting on time."
+    )
 
     class Meta:
         ordering = ["-run_at", "-pk"]
@@ -35,7 +43,10 @@ class Assessment(models.Model):
 
 
 class AssessmentFinding(models.Model):
+    """One finding of a run, as an auditor writes it; ``evidence`` holds every instance."""
+
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="findings")
+    key = models.CharField(max_length=200, default="", help_text="Stable identity across runs.")
     code = models.CharField(max_length=6)
     name = models.CharField(max_length=80)
     grade = models.CharField(max_length=5)
@@ -45,7 +56,13 @@ class AssessmentFinding(models.Model):
     subject_key = models.CharField(max_length=300)
     title = models.CharField(max_length=300)
     detail = models.TextField()
-    recommendation = models.TextField()
+    recommendation = models.TextField(help_text="Advice (not part of the NC statement).")
+    statement = models.TextField(default="")
+    grade_reason = models.TextField(default="")
+    references = models.JSONField(default=list)
+    extent = models.CharField(max_length=200, default="")
+    evidence = models.JSONField(default=list, help_text="The instances (observations).")
+    nonconformities = models.JSONField(default=list, help_text="Linked NCs of the log.")
     due = models.DateField(null=True, blank=True)
     department = models.CharField(max_length=120, blank=True)
     process = models.CharField(max_length=200, blank=True)
@@ -61,5 +78,5 @@ class AssessmentFinding(models.Model):
         return f"{self.code} {self.subject_type} {self.subject_key}"
 
     @property
-    def identity(self) -> tuple[str, str, str]:
-        return (self.code, self.subject_type, self.subject_key)
+    def identity(self) -> str:
+        return self.key

@@ -1,7 +1,14 @@
 """The rule registry, in the style of a linter: each rule is a small function registered with a
 stable code (never reused), a kebab-case name for the problem, the clause or control it cites,
-the audit stage and its default grade. Its docstring has fixed sections that docs/rules.md is
-generated from: What it checks, Why an auditor cares, How to fix, Grade.
+the audit stage and the grade of one instance. Its docstring has fixed sections that
+docs/rules.md is generated from: What it checks, Why an auditor cares, How to fix, Grade.
+
+A rule yields observations; the engine decides the finding's grade (grading.py). A rule's
+``grade`` is what one instance weighs on its own: major only for a required process or record
+that is absent altogether, minor for a lapse, OFI where no requirement is breached. Rules that
+look at the same problem from another angle declare ``issue=`` (the code of the rule that owns
+the issue) so that their observations become one finding. ``advisory=True`` marks matters of the
+certification process itself (timing of stages, surveillance), reported apart from findings.
 """
 
 import re
@@ -9,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from isms.catalog.loader import read_rows
-from isms.readiness.finding import Finding, Grade
+from isms.readiness.finding import Grade, Observation
 
 SECTIONS = ("What it checks", "Why an auditor cares", "How to fix", "Grade")
 CODE_PATTERN = re.compile(r"^[A-Z]{3}\d{3}$")
@@ -24,9 +31,15 @@ class Rule:
     stage: int
     grade: Grade
     title: str
-    check: Callable[..., Iterable[Finding]]
+    check: Callable[..., Iterable[Observation]]
     version: int
     sections: dict[str, str]
+    #: The issue this rule's observations belong to: its own code, or the code of the rule that
+    #: owns the same issue.
+    issue: str
+    #: The nonconformity statement, "The organisation has not ...", without the evidence.
+    statement: str
+    advisory: bool = False
 
     @property
     def summary(self) -> str:
@@ -86,9 +99,12 @@ def rule(
     stage: int,
     grade: Grade,
     title: str,
+    statement: str = "",
+    issue: str | None = None,
+    advisory: bool = False,
     version: int = 1,
 ):
-    """Register a rule function ``check(ctx) -> Iterable[Finding]``."""
+    """Register a rule function ``check(ctx) -> Iterable[Observation]``."""
     if not CODE_PATTERN.match(code):
         raise ValueError(f"rule code {code!r} must be three capitals and three digits")
     if not NAME_PATTERN.match(name):
@@ -96,6 +112,10 @@ def rule(
     if stage not in (1, 2):
         raise ValueError(f"rule {code}: stage is 1 or 2")
     check_reference(reference)
+    if issue is not None and not CODE_PATTERN.match(issue):
+        raise ValueError(f"rule {code}: issue {issue!r} must be the code of a rule")
+    if statement and not statement.startswith("The organisation"):
+        raise ValueError(f"rule {code}: the statement starts 'The organisation ...'")
 
     def decorate(check):
         if code in _RULES:
@@ -112,6 +132,9 @@ def rule(
             check=check,
             version=version,
             sections=parse_sections(check.__doc__, code),
+            issue=issue or code,
+            statement=statement or f"The organisation has not met {reference}: {title[:1].lower()}{title[1:]}.",
+            advisory=advisory,
         )
         return check
 

@@ -22,15 +22,14 @@ def save_result(result: Result, user=None, selection: dict | None = None) -> Ass
         majors=counts["major"],
         minors=counts["minor"],
         ofis=counts["ofi"],
-        profile={
-            "name": result.profile.name,
-            "major_days": result.profile.major_days,
-            "minor_days": result.profile.minor_days,
-            "escalation_threshold": result.profile.escalation_threshold,
-        },
+        profile=result.profile.as_dict(),
         rule_versions={rule.code: rule.version for rule in result.rules_run},
         errors=[{"code": e.code, "message": e.message} for e in result.errors],
         selection=selection or {},
+        figures=result.figures,
+        patterns=[p.as_dict() for p in result.patterns],
+        advisories=[a.as_dict() for a in result.advisories],
+        credited=[f.as_dict() for f in result.credited],
     )
     for finding in result.findings:
         parent = _store(assessment, finding, None)
@@ -42,16 +41,23 @@ def save_result(result: Result, user=None, selection: dict | None = None) -> Ass
 def _store(assessment, finding, parent) -> AssessmentFinding:
     return AssessmentFinding.objects.create(
         assessment=assessment,
+        key=finding.key,
         code=finding.code,
         name=finding.name,
         grade=finding.grade.value,
         stage=finding.stage,
         reference=finding.reference,
         subject_type=finding.subject.type,
-        subject_key=finding.subject.key,
+        subject_key=finding.subject.key[:300],
         title=finding.title,
-        detail=finding.detail,
-        recommendation=finding.recommendation,
+        detail="\n".join(finding.evidence),
+        recommendation=finding.advice,
+        statement=finding.statement,
+        grade_reason=finding.grade_reason,
+        references=list(finding.references),
+        extent=str(finding.extent),
+        evidence=[o.as_dict() for o in finding.instances],
+        nonconformities=[nc.as_dict() for nc in finding.ncs],
         due=finding.due,
         department=finding.department or "",
         process=finding.process or "",
@@ -70,8 +76,8 @@ class Diff:
 def diff_with_previous(result: Result, before: Assessment | None) -> Diff:
     """Findings new since ``before`` and findings of ``before`` that no longer appear.
 
-    Identity is (rule code, subject type, subject key), so a finding whose wording changes is
-    the same finding."""
+    Identity is the finding's key (its lead issue), so a finding whose wording or instances
+    change is the same finding."""
     current = {f.identity: f for f in result.findings}
     if before is None:
         return Diff(None, list(current.values()), [], 0)

@@ -184,6 +184,12 @@ class Risk(OrganisationScopedModel):
     last_assessed_on = models.DateField(null=True, blank=True, help_text="Date last assessed.")
     accepted_by = person_field("Risk owner who accepted the residual risk (email).")
     accepted_on = models.DateField(null=True, blank=True, help_text="Date of acceptance.")
+    plan_approved_by = person_field(
+        "Risk owner who approved the treatment plan for this risk (email)."
+    )
+    plan_approved_on = models.DateField(
+        null=True, blank=True, help_text="Date the treatment plan was approved."
+    )
 
     class Meta:
         ordering = ["ref"]

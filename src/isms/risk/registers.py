@@ -81,6 +81,8 @@ register(
         "last_assessed_on",
         "accepted_by",
         "accepted_on",
+        "plan_approved_by",
+        "plan_approved_on",
     ),
     computed=("inherent_score", "residual_score"),
     description="The risk register (6.1.2, 8.2): each risk scored with the method and treated.",
@@ -101,6 +103,8 @@ register(
         "last_assessed_on": "2026-03-15",
         "accepted_by": "cto@acme.example",
         "accepted_on": "2026-03-20",
+        "plan_approved_by": "cto@acme.example",
+        "plan_approved_on": "2026-03-20",
     },
 )
 register(

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from isms.readiness.finding import Population, Subject
 from tests.readiness.conftest import PEOPLE, keys
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +31,7 @@ Access reviews:
     found = findings("ACC001")
     assert keys(found) == ["AWS", "SAP"], "AWS's only review is after the audit date"
     sap = next(f for f in found if f.subject.key == "SAP")
+    assert sap.population == Population("systems", 3)
     assert "2026-03-27, 248 days before 2026-11-30" in sap.detail
     assert sap.department == "Finance"
 
@@ -58,7 +60,10 @@ Systems:
   - {name: Wiki, criticality: low}
 """
     )
-    assert keys(findings("ACC002", stage=1)) == ["AWS", "SAP"]
+    found = findings("ACC002", stage=1)
+    assert keys(found) == ["AWS", "SAP"]
+    assert {f.issue for f in found} == {"ACC001"}, "one finding with ACC001: access not reviewed"
+    assert found[0].population == Population("systems", 3)
 
 
 def test_acc002_passes_when_frequencies_are_set(load, findings):
@@ -100,19 +105,51 @@ Accounts:
      is_privileged: yes}
   - {system: AWS production, username: late.leaver, person: late.leaver@acme.example}
   - {system: Salesforce, username: erin, person: eng@acme.example}
+  - {system: Salesforce, username: ryan.cooper, person: ryan.cooper@acme.example,
+     is_active: no}
 """,
     )
     found = {f.subject.key: f for f in findings("ACC003")}
     assert sorted(found) == ["AWS production / ryan.cooper", "Salesforce / jordan.pike"]
-    assert found["Salesforce / jordan.pike"].grade == "minor"
-    assert found["Salesforce / jordan.pike"].department == "Finance"
-    assert (
-        "last used on 2026-09-02, after the leave date" in found["Salesforce / jordan.pike"].detail
+    pike, cooper = found["Salesforce / jordan.pike"], found["AWS production / ryan.cooper"]
+    assert {f.grade for f in found.values()} == {"minor"}, "privileged is not major by itself"
+    assert {f.reference for f in found.values()} == {"A.5.18"}
+    assert {f.issue for f in found.values()} == {"ACC003"}
+    assert pike.department == "Finance"
+    assert pike.related == (Subject("People", "jordan.pike@acme.example"),)
+    assert cooper.related == (Subject("People", "ryan.cooper@acme.example"),)
+    # Used after leaving: a direct security effect, which makes the finding major.
+    assert pike.effect == (
+        "account jordan.pike in Salesforce was last used on 2026-09-02, 19 days after its "
+        "holder left on 2026-08-14"
     )
-    assert (
-        found["AWS production / ryan.cooper"].grade,
-        found["AWS production / ryan.cooper"].reference,
-    ) == ("major", "A.8.2")
+    assert cooper.effect == "", "never used after leaving"
+    # Drawn from every account, active or not, of people who left by the audit date.
+    assert pike.population == Population("accounts of people who left", 3)
+
+
+def test_acc003_effect_only_for_use_after_leaving_and_by_the_audit_date(load, findings):
+    load_leavers(
+        load,
+        """
+Accounts:
+  - {system: AWS production, username: ryan.cooper, person: ryan.cooper@acme.example,
+     is_privileged: yes, last_used_on: 2026-10-05}
+  - {system: Salesforce, username: jordan.pike, person: jordan.pike@acme.example,
+     last_used_on: 2026-08-10}
+  - {system: Salesforce, username: ryan.cooper, person: ryan.cooper@acme.example,
+     last_used_on: 2026-12-05}
+""",
+    )
+    effects = {f.subject.key: f.effect for f in findings("ACC003")}
+    assert effects == {
+        "AWS production / ryan.cooper": (
+            "privileged account ryan.cooper in AWS production was last used on 2026-10-05, "
+            "5 days after its holder left on 2026-09-30"
+        ),
+        "Salesforce / jordan.pike": "",
+        "Salesforce / ryan.cooper": "",
+    }
 
 
 def test_acc003_passes_when_leaver_accounts_are_disabled(load, findings):
@@ -180,6 +217,10 @@ Accounts:
     assert finding.subject.key == "Salesforce / 2026-09-10"
     assert "jordan.pike@acme.example, left 2026-08-14" in finding.detail
     assert finding.department == "Finance"
+    # The same key as ACC003's observation of the account, so the two merge into one finding.
+    assert finding.related == (Subject("Accounts", "Salesforce / jordan.pike"),)
+    (account,) = [f for f in findings("ACC003") if f.subject.key == "Salesforce / jordan.pike"]
+    assert account.subject in finding.related
 
 
 def test_acc005_passes_when_no_review_followed_the_leave_date(load, findings):

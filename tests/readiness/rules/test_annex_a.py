@@ -28,7 +28,7 @@ def test_anx001_fires_for_controls_without_a_document(organisation, load, findin
     found = findings("ANX001")
     assert keys(found) == ["5.30", "5.37"]
     by_key = {f.subject.key: f for f in found}
-    assert by_key["5.30"].reference == "A.5.30"
+    assert (by_key["5.30"].reference, by_key["5.30"].grade) == ("A.5.30", "ofi")
     assert "ICT readiness" in by_key["5.30"].detail
 
 
@@ -36,6 +36,24 @@ def test_anx001_passes_when_documented_or_excluded(organisation, load, findings)
     full_soa(organisation, **{"5.37": {"applicable": False, "justification": "No facilities"}})
     load(PLANS)
     assert findings("ANX001") == []
+
+
+def test_anx001_passes_when_evidence_or_the_soa_shows_the_document(organisation, load, findings):
+    full_soa(
+        organisation,
+        **{"5.37": {"implementation_notes": "Ops runbooks: https://wiki.example/ops"}},
+    )
+    load(
+        PLANS.replace('"5.29|5.30"', '"5.29"')
+        + """
+Evidence:
+  - {ref: EV-1, title: ICT recovery test report, kind: note, collected_on: 2026-09-01}
+Evidence links:
+  - {evidence: EV-1, record_type: SoA, record_key: "5.30"}
+"""
+    )
+    assert findings("ANX001") == []
+    assert keys(findings("ANX001", as_of=dt.date(2026, 8, 31))) == ["5.30"], "evidence later"
 
 
 # ANX002 exclusion-contradicted-by-registers
@@ -73,6 +91,7 @@ def test_anx002_fires_for_exclusions_the_registers_contradict(organisation, load
     assert "INC-1" in found["5.26"].detail
     assert "5 current member(s) of staff" in found["6.1"].detail
     assert found["7.4"].reference == "A.7.4"
+    assert found["7.4"].population.label == "SoA entries", "the population SOA002 uses"
 
 
 def test_anx002_passes_when_the_registers_hold_no_such_activity(organisation, load, findings):
@@ -100,7 +119,7 @@ def test_anx003_fires_without_identified_legal_requirements(organisation, load, 
     load(LEGAL.replace("is_relevant: yes", "is_relevant: no"))
     (finding,) = findings("ANX003")
     assert finding.subject.key == "5.31"
-    assert finding.grade == "minor"
+    assert finding.grade == "ofi"
 
 
 def test_anx003_passes_with_legal_issues_or_a_legal_register(organisation, load, findings):
@@ -112,3 +131,20 @@ def test_anx003_passes_with_legal_issues_or_a_legal_register(organisation, load,
         with_people=False,
     )
     assert findings("ANX003", as_of=dt.date(2027, 6, 1)) == [], "the legal register suffices"
+
+
+def test_anx003_passes_when_the_soa_or_evidence_shows_the_list(organisation, load, findings):
+    full_soa(organisation, **{"5.31": {"justification": "Legal obligations: see LEG-001"}})
+    assert findings("ANX003") == []
+    SoAEntry.objects.filter(control__ref="5.31").update(justification="")
+    assert keys(findings("ANX003")) == ["5.31"]
+    load(
+        """
+Evidence:
+  - {ref: EV-1, title: Legal register export, kind: note, collected_on: 2026-09-01}
+Evidence links:
+  - {evidence: EV-1, record_type: SoA, record_key: "5.31"}
+""",
+        with_people=False,
+    )
+    assert findings("ANX003") == []

@@ -2,7 +2,9 @@
 
 import pytest
 
-from tests.readiness.conftest import PEOPLE, keys
+from isms.readiness.engine import run_assessment
+from isms.readiness.finding import Population, Subject
+from tests.readiness.conftest import AS_OF, NO_ESCALATION, PEOPLE, keys
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +55,9 @@ def test_ppl001_fires_for_staff_who_never_passed_mandatory_training(load, findin
     assert "Data protection" in found["ewan@acme.example"].detail
     assert "Security awareness essentials" in found["auditor@acme.example"].detail
     assert found["ewan@acme.example"].department == "Manufacturing"
+    # One reference and one finding with PPL002, drawn from everyone employed at the audit date.
+    assert {(f.reference, f.issue) for f in found.values()} == {("A.6.3", "PPL001")}
+    assert found["ewan@acme.example"].population == Population("current staff", 7)
 
 
 def test_ppl001_passes_when_everyone_current_has_passed(load, findings):
@@ -78,6 +83,8 @@ def test_ppl002_fires_when_the_refresher_is_overdue(load, findings):
     assert sorted(found) == ["eng@acme.example", "ewan@acme.example"]
     assert "last passed 2025-02-11" in found["ewan@acme.example"].detail
     assert "Secure coding" in found["eng@acme.example"].detail
+    assert {(f.reference, f.issue) for f in found.values()} == {("A.6.3", "PPL001")}
+    assert found["eng@acme.example"].population == Population("current staff", 7)
 
 
 def test_ppl002_passes_within_the_interval(load, findings):
@@ -144,6 +151,24 @@ def test_ppl004_fires_for_failures_never_followed_up(load, findings):
     found = findings("PPL004")
     assert keys(found) == ["eng@acme.example", "ewan@acme.example"]
     assert all(f.grade == "ofi" for f in found)
+    assert found[0].subject == Subject("People", "eng@acme.example")
+
+
+def test_ppl004_joins_the_training_finding_for_the_same_person(load, organisation):
+    load_staff(
+        load,
+        checks(
+            "person: ewan@acme.example, checked_on: 2026-06-01, topic: phishing, passed: no",
+        )
+        + "Training completions:\n"
+        + completions("Security awareness essentials", "2026-02-01", CURRENT[:5])
+        + completions("Data protection", "2026-02-01", CURRENT[:5]),
+    )
+    result = run_assessment(
+        organisation, AS_OF, 2, select=["PPL001", "PPL004"], profile=NO_ESCALATION
+    )
+    (finding,) = result.findings
+    assert (finding.key, finding.codes) == ("PPL001", ("PPL001", "PPL004"))
 
 
 def test_ppl004_passes_after_a_recheck_or_training(load, findings):
@@ -171,6 +196,7 @@ def test_ppl005_fires_without_recent_awareness_checks(load, findings):
     )
     (finding,) = findings("PPL005")
     assert "last one was on 2025-10-05" in finding.detail
+    assert finding.grade == "ofi", "the standard does not require the organisation's own checks"
 
 
 def test_ppl005_passes_with_a_check_this_year(load, findings):

@@ -4,7 +4,9 @@ import pytest
 
 from isms.catalog.models import Control
 from isms.controls.models import SoAEntry
-from tests.readiness.conftest import keys
+from isms.readiness.engine import run_assessment
+from isms.readiness.finding import Population, Subject
+from tests.readiness.conftest import AS_OF, keys
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +34,11 @@ Data inventory:
     )
     (finding,) = findings("RET001")
     assert finding.subject.key == "Recruitment candidate records / BambooHR"
+    assert finding.related == (
+        Subject("Retention schedule", "Recruitment candidate records"),
+        Subject("Assets", "Recruitment candidate records"),
+    )
+    assert finding.population == Population("retention schedule categories", 2)
     assert "2,870 records" in finding.detail and "2023-05-14" in finding.detail
     assert finding.department == "Finance"
 
@@ -68,12 +75,22 @@ Deletion records:
     assert "no deletion has ever been recorded" in found["Recruitment candidate records"].detail
     assert "last deletion was on 2025-01-10" in found["Old archive"].detail
     assert {f.grade for f in found.values()} == {"minor"}
+    assert {f.issue for f in found.values()} == {"RET001"}, "one finding: data kept too long"
 
 
-def test_ret002_fires_as_one_major_when_nothing_is_ever_deleted(load, findings):
-    load(SCHEDULE)
-    (finding,) = findings("RET002")
-    assert (finding.subject.key, finding.grade) == ("Retention schedule", "major")
+def test_ret002_fires_for_every_category_when_nothing_is_ever_deleted(load, findings, organisation):
+    load(SCHEDULE + "  - {data_category: Support tickets, retention_months: 6}\n")
+    found = findings("RET002")
+    assert keys(found) == ["Recruitment candidate records", "Sales leads", "Support tickets"]
+    assert {o.grade for o in found} == {"minor"}, "no rule of its own makes it major"
+    assert {(o.issue, o.population) for o in found} == {
+        ("RET001", Population("retention schedule categories", 3))
+    }
+    assert found[0].related == (Subject("Assets", "Recruitment candidate records"),)
+    # Every category without a deletion: pervasive, so the engine grades the finding major.
+    result = run_assessment(organisation, AS_OF, 2, select=["RET002"])
+    (finding,) = result.findings
+    assert (finding.key, finding.grade) == ("RET001", "major")
 
 
 def test_ret002_passes_with_deletions_or_nothing_yet_due(load, findings):

@@ -35,8 +35,12 @@ def test_soa001_fires_when_controls_are_missing(organisation, findings):
     (finding,) = findings("SOA001")
     assert finding.grade == "minor"
     assert "5.7, 8.23" in finding.detail
+    SoAEntry.objects.exclude(control__ref="5.1").delete()
+    assert findings("SOA001")[0].grade == "minor", "an incomplete SoA is a lapse"
     SoAEntry.objects.all().delete()
-    assert findings("SOA001")[0].grade == "major"
+    (absent,) = findings("SOA001")
+    assert absent.grade == "major", "no SoA at all"
+    assert "No Statement of Applicability" in absent.detail
 
 
 def test_soa001_passes_with_all_93(organisation, findings):
@@ -46,7 +50,13 @@ def test_soa001_passes_with_all_93(organisation, findings):
 
 def test_soa002_fires_for_unjustified_exclusions(organisation, findings):
     full_soa(organisation, **{"7.4": {"applicable": False}, "8.23": {"applicable": False}})
-    assert keys(findings("SOA002")) == ["7.4", "8.23"]
+    found = findings("SOA002")
+    assert keys(found) == ["7.4", "8.23"]
+    assert (found[0].issue, found[0].population.label, found[0].population.size) == (
+        "SOA002",
+        "SoA entries",
+        93,
+    )
 
 
 def test_soa002_passes_for_justified_exclusions(organisation, findings):
@@ -56,7 +66,12 @@ def test_soa002_passes_for_justified_exclusions(organisation, findings):
 
 def test_soa003_fires_without_reason_or_justification(organisation, findings):
     full_soa(organisation, **{"5.7": {"inclusion_reasons": ""}})
-    assert keys(findings("SOA003")) == ["5.7"]
+    (found,) = findings("SOA003")
+    assert (found.subject.key, found.issue, found.population.label) == (
+        "5.7",
+        "SOA002",
+        "SoA entries",
+    )
 
 
 def test_soa003_passes_with_a_justification_only(organisation, findings):
@@ -66,7 +81,10 @@ def test_soa003_passes_with_a_justification_only(organisation, findings):
 
 def test_soa004_fires_without_status(organisation, findings):
     full_soa(organisation, **{"5.7": {"implementation_status": ""}})
-    assert keys(findings("SOA004")) == ["5.7"]
+    (found,) = findings("SOA004")
+    assert (found.subject.key, found.issue) == ("5.7", "SOA002")
+    SoAEntry.objects.exclude(control__ref="5.7").delete()
+    assert findings("SOA004")[0].population.size == 93, "the 93 controls when the SoA is short"
 
 
 def test_soa004_passes_when_every_status_is_set(organisation, findings):
@@ -77,7 +95,8 @@ def test_soa004_passes_when_every_status_is_set(organisation, findings):
 def test_soa005_fires_without_an_approved_version(organisation, findings, load):
     full_soa(organisation)
     load("SoA versions:\n  - {version: '1.0', approved_on: 2026-01-10}\n")
-    assert keys(findings("SOA005")) == ["Statement of Applicability"]
+    (found,) = findings("SOA005")
+    assert (found.subject.key, found.reference) == ("Statement of Applicability", "7.5.2")
 
 
 def test_soa005_passes_with_an_approved_version(organisation, findings, load):
@@ -90,15 +109,44 @@ def test_soa005_passes_with_an_approved_version(organisation, findings, load):
     assert findings("SOA005", as_of=dt.date(2025, 12, 31)) != [], "approved after that date"
 
 
-def test_soa006_fires_for_not_started_controls(organisation, findings):
-    full_soa(organisation, **{"8.16": {"implementation_status": "not_started"}})
-    (finding,) = findings("SOA006")
-    assert (finding.subject.key, finding.reference) == ("8.16", "A.8.16")
+def test_soa006_fires_for_not_started_controls_with_no_plan(organisation, findings, load):
+    full_soa(
+        organisation,
+        **{
+            "8.16": {"implementation_status": "not_started"},
+            "8.12": {"implementation_status": "not_started", "implementation_notes": "DLP tool"},
+            "8.11": {"implementation_status": "not_started"},
+        },
+    )
+    load(RISK_WITH_ACTIONS.replace("STATUS", "done").replace("COMPLETED", "2026-10-01"))
+    found = findings("SOA006")
+    assert keys(found) == ["8.11", "8.12", "8.16"], "a completed action is no plan"
+    by_key = {f.subject.key: f for f in found}
+    assert (by_key["8.16"].reference, by_key["8.16"].issue) == ("A.8.16", "SOA006")
+    assert by_key["8.16"].population.label == "applicable controls"
 
 
-def test_soa006_passes_when_planned_or_done(organisation, findings):
-    full_soa(organisation, **{"8.16": {"implementation_status": "planned"}})
-    assert findings("SOA006") == []
+RISK_WITH_ACTIONS = """
+Risks:
+  - {ref: R-001, title: Data leaks, owner: eng@acme.example, likelihood: 3, impact: 3,
+     treatment: modify}
+Treatment plan:
+  - {ref: RTP-001, risk: R-001, action: Deploy masking, owner: eng@acme.example,
+     due_on: 2027-03-31, status: STATUS, completed_on: COMPLETED, controls: "8.11"}
+"""
+
+
+def test_soa006_passes_when_planned_or_done(organisation, findings, load):
+    full_soa(
+        organisation,
+        **{
+            "8.16": {"implementation_status": "planned"},
+            "8.12": {"implementation_status": "not_started", "implementation_notes": "Q2 2027"},
+            "8.11": {"implementation_status": "not_started"},
+        },
+    )
+    load(RISK_WITH_ACTIONS.replace("STATUS", "planned").replace("COMPLETED", "''"))
+    assert findings("SOA006") == [], "a date in the SoA or an open action is a plan (6.1.3 d)"
 
 
 EVIDENCE = """

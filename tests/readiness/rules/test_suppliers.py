@@ -2,6 +2,7 @@
 
 import pytest
 
+from isms.readiness.finding import Population
 from tests.readiness.conftest import keys
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,9 @@ def test_sup001_fires_for_high_risk_suppliers_never_assessed(load, findings):
     found = findings("SUP001")
     assert keys(found) == ["Don Valley PCB", "Payroll Co"], "cloud services are SUP005's"
     assert "should be assessed annually" in found[0].detail
+    assert {f.issue for f in found} == {"SUP002"}, "one finding: suppliers not monitored"
+    # Drawn from every supplier in the register.
+    assert found[0].population == Population("suppliers", 4)
 
 
 def test_sup001_passes_when_assessed(load, findings):
@@ -57,6 +61,9 @@ def test_sup002_fires_when_the_assessment_has_lapsed(load, findings):
     )
     found = findings("SUP002")
     assert keys(found) == ["Lawyers", "Old Co"]
+    assert {(f.issue, f.population) for f in found} == {
+        ("SUP002", Population("suppliers", 3))
+    }
     assert "2025-10-01, 425 days before 2026-11-30" in next(
         f.detail for f in found if f.subject.key == "Old Co"
     )
@@ -83,7 +90,9 @@ def test_sup003_fires_for_data_access_without_contract(load, findings):
             "name: Courier, service: Deliveries, tier: low, data_access: internal",
         )
     )
-    assert keys(findings("SUP003")) == ["Agency", "Courier"]
+    found = findings("SUP003")
+    assert keys(found) == ["Agency", "Courier"]
+    assert found[0].population == Population("suppliers with access to information", 2)
 
 
 def test_sup003_passes_with_contracts_or_no_data_access(load, findings):
@@ -109,6 +118,8 @@ def test_sup004_fires_for_contracts_without_security_requirements(load, findings
     (finding,) = findings("SUP004")
     assert finding.subject.key == "Brightwater Recruitment"
     assert "BWR-2025-01" in finding.detail
+    assert finding.issue == "SUP003", "one finding with SUP003: agreements without requirements"
+    assert finding.population == Population("suppliers with access to information", 2)
 
 
 def test_sup004_passes_when_requirements_are_recorded(load, findings):
@@ -162,7 +173,9 @@ def test_sup006_fires_for_a_failed_assessment(load, findings):
             " last_assessed_on: 2026-06-01, last_assessment_result: failed",
         )
     )
-    assert keys(findings("SUP006")) == ["Shaky Ltd"]
+    (finding,) = findings("SUP006")
+    assert finding.subject.key == "Shaky Ltd"
+    assert (finding.issue, finding.population) == ("SUP002", Population("suppliers", 1))
 
 
 def test_sup006_passes_for_passed_or_later_failures(load, findings):

@@ -6,10 +6,9 @@ text that reaches an SVG goes through :func:`html.escape`, because control title
 names and finding subjects come from users.
 
 The module also decides which part of the standard a finding belongs to (:func:`areas_of`): a
-clause 4-10 or an Annex A theme. Control ids and clause ids overlap (5.1 is both "Leadership and
-commitment" and the Annex A control "Policies for information security"), so a bare id is read
-as a clause unless it is marked as Annex A ("A.5.1", "5.1 (A)") or the finding is about that
-control's SoA row; an id that is only a control (5.18) is Annex A.
+clause 4-10 or an Annex A theme. References follow the engine's convention: an Annex A control is
+written "A.5.18", a bare id ("5.1", "6.1.3 d") is always a clause, and "Annex A" in general is
+placed under the theme of the control whose SoA row the finding is about.
 """
 
 import re
@@ -33,46 +32,10 @@ CLAUSES = {
 THEMES = {5: "Organizational", 6: "People", 7: "Physical", 8: "Technological"}
 #: How many Annex A controls each theme has (5.1-5.37, 6.1-6.8, 7.1-7.14, 8.1-8.34).
 THEME_SIZES = {5: 37, 6: 8, 7: 14, 8: 34}
-#: Clause and sub-clause ids of ISO/IEC 27001:2022 (the requirements, 4-10).
-CLAUSE_IDS = frozenset(
-    {
-        *("4", "4.1", "4.2", "4.3", "4.4", "5", "5.1", "5.2", "5.3"),
-        *("6", "6.1", "6.1.1", "6.1.2", "6.1.3", "6.2", "6.3"),
-        *(
-            "7",
-            "7.1",
-            "7.2",
-            "7.3",
-            "7.4",
-            "7.5",
-            "7.5.1",
-            "7.5.2",
-            "7.5.3",
-            "8",
-            "8.1",
-            "8.2",
-            "8.3",
-        ),
-        *(
-            "9",
-            "9.1",
-            "9.2",
-            "9.2.1",
-            "9.2.2",
-            "9.3",
-            "9.3.1",
-            "9.3.2",
-            "9.3.3",
-            "10",
-            "10.1",
-            "10.2",
-        ),
-    }
-)
 #: Subject types that name an Annex A control by its id.
 CONTROL_SUBJECTS = frozenset({"SoA", "Control", "Annex A"})
 
-_REFERENCE = re.compile(r"^\s*(?P<annex>A\.|Annex\s+A\s*)?(?P<id>\d+(?:\.\d+)*)(?P<rest>.*)$")
+_REFERENCE = re.compile(r"^\s*(?P<annex>A\.)?(?P<id>\d+(?:\.\d+)*)")
 
 
 @dataclass(frozen=True, order=True)
@@ -116,39 +79,33 @@ def _is_control(ref: str) -> bool:
     return bool(match) and 1 <= int(match[2]) <= THEME_SIZES[int(match[1])]
 
 
-def area_of_reference(reference: str, subject=None) -> Area:
-    """The clause or Annex A theme one reference (not a comma list) points at."""
-    text = reference.strip()
-    subject_control = ""
+def _subject_control(subject) -> str:
     if subject is not None and subject.type in CONTROL_SUBJECTS and _is_control(subject.key):
-        subject_control = subject.key
-    if text.lower() in ("annex a", "a"):
-        if subject_control:
-            return Area("annex", int(subject_control.split(".")[0]), subject_control)
-        return Area("annex", 0)
+        return subject.key
+    return ""
+
+
+def area_of_reference(reference: str, subject=None) -> Area:
+    """The clause or Annex A theme one reference points at: "A.x.y" is a control, a bare id a
+    clause, "Annex A" the theme of the control the subject names (else Annex A in general)."""
+    text = reference.strip()
+    if text.lower() == "annex a":
+        control = _subject_control(subject)
+        return Area("annex", int(control.split(".")[0]), control) if control else Area("annex", 0)
     match = _REFERENCE.match(text)
     if not match:
         return OTHER
     ref = match["id"]
-    marked_annex = bool(match["annex"]) or "(A)" in match["rest"]
-    if _is_control(ref) and (marked_annex or ref not in CLAUSE_IDS or ref == subject_control):
-        return Area("annex", int(ref.split(".")[0]), ref)
+    if match["annex"]:
+        return Area("annex", int(ref.split(".")[0]), ref) if _is_control(ref) else OTHER
     head = int(ref.split(".")[0])
-    if head in CLAUSES:
-        return Area("clause", head)
-    return OTHER
+    return Area("clause", head) if head in CLAUSES else OTHER
 
 
 def areas_of(finding) -> list[Area]:
-    """Every clause or theme a finding's reference names (a systemic finding may name several),
-    in the order they are named, without repeats."""
-    seen: list[Area] = []
-    for part in finding.reference.split(","):
-        if part.strip():
-            area = area_of_reference(part, finding.subject)
-            if area not in seen:
-                seen.append(area)
-    return seen or [OTHER]
+    """The clause or theme of the finding's lead reference (a list, for findings whose lead
+    reference is unreadable: then "Other references")."""
+    return [area_of_reference(finding.reference, finding.subject)]
 
 
 def primary_area(finding) -> Area:
@@ -230,12 +187,11 @@ def findings_by_grade_chart(counts: dict[str, int], width: float = 250) -> str:
 
 def findings_by_area(findings) -> list[tuple[Area, dict[str, int]]]:
     """Counts per grade for each clause 4-10 and each Annex A theme (all rows, even empty, so the
-    chart shows where nothing was found). A systemic finding counts once under each area its
-    reference names; "Annex A, general" and "Other references" appear only when used."""
+    chart shows where nothing was found), each finding under its lead reference; "Annex A,
+    general" and "Other references" appear only when used."""
     counts: dict[Area, Counter] = {}
     for finding in findings:
-        for area in {a.group for a in areas_of(finding)}:
-            counts.setdefault(area, Counter())[finding.grade.value] += 1
+        counts.setdefault(primary_area(finding).group, Counter())[finding.grade.value] += 1
     rows = [Area("clause", n) for n in CLAUSES] + [Area("annex", n) for n in THEMES]
     rows += sorted(a for a in counts if a not in rows)
     return [(area, dict(counts.get(area, Counter()))) for area in rows]
@@ -315,8 +271,26 @@ class SoACell:
     has_finding: bool
 
 
+def controls_cited(findings) -> set[str]:
+    """The Annex A controls (ids without "A.") the nonconformities cite, or whose SoA row one of
+    their instances is about; OFIs breach no requirement and flag nothing."""
+    flagged = set()
+    for finding in findings:
+        if finding.grade.value == "ofi":
+            continue
+        for reference in finding.references:
+            area = area_of_reference(reference)
+            if area.control:
+                flagged.add(area.control)
+        for observation in finding.instances:
+            for record in observation.records:
+                if control := _subject_control(record):
+                    flagged.add(control)
+    return flagged
+
+
 def soa_coverage(organisation, findings) -> list[SoACell]:
-    """The 93 controls with the organisation's SoA status and whether a finding names them.
+    """The 93 controls with the organisation's SoA status and whether a nonconformity names them.
 
     Two queries: the catalogue, and the organisation's SoA rows."""
     from isms.catalog.models import Control
@@ -328,13 +302,7 @@ def soa_coverage(organisation, findings) -> list[SoACell]:
         .order_by()
         .values("control_id", "applicable", "implementation_status")
     }
-    flagged = set()
-    for finding in findings:
-        for member in (finding, *finding.grouped):
-            flagged.update(a.control for a in areas_of(member) if a.control)
-            subject = member.subject
-            if subject.type in CONTROL_SUBJECTS and _is_control(subject.key):
-                flagged.add(subject.key)  # e.g. SOA002 cites 6.1.3 d about the SoA row of 7.4
+    flagged = controls_cited(findings)
     cells = []
     for control in Control.objects.order_by("sort_key").values("id", "ref", "title"):
         entry = entries.get(control["id"])
@@ -353,7 +321,7 @@ def soa_coverage(organisation, findings) -> list[SoACell]:
 
 def soa_heatmap_chart(cells: list[SoACell], per_row: int = 20, width: float = 660) -> str:
     """A grid of one cell per control, a block of rows per theme, coloured by SoA status; a
-    control some finding names gets a dark red frame and corner mark."""
+    control a nonconformity names gets a dark red frame and corner mark."""
     label_w, top, gap = 100, 8, 3
     cell_w = (width - label_w - 4) / per_row - gap
     cell_h = 19
@@ -371,7 +339,9 @@ def soa_heatmap_chart(cells: list[SoACell], per_row: int = 20, width: float = 66
             for column, cell in enumerate(row):
                 x = label_w + column * (cell_w + gap)
                 label, fill, ink, attrs = SOA_STATUSES.get(cell.status, SOA_STATUSES["unset"])
-                tip = f"{cell.ref} {cell.title}: {label}" + (" (has a finding)" * cell.has_finding)
+                tip = f"{cell.ref} {cell.title}: {label}"
+                if cell.has_finding:
+                    tip += " (cited by a nonconformity)"
                 body.append(f"<g><title>{escape(tip)}</title>")
                 body.append(_rect(x, y, cell_w, cell_h, fill, rx=2, **attrs))
                 if cell.has_finding:
@@ -403,7 +373,11 @@ def soa_heatmap_chart(cells: list[SoACell], per_row: int = 20, width: float = 66
     ]
     flagged = sum(cell.has_finding for cell in cells)
     items.append(
-        ("none", f"Has a finding ({flagged})", {"stroke": FINDING_MARK, "stroke_width": 2})
+        (
+            "none",
+            f"Cited by a nonconformity ({flagged})",
+            {"stroke": FINDING_MARK, "stroke_width": 2},
+        )
     )
     # Two legend lines so it fits the width.
     half = (len(items) + 1) // 2

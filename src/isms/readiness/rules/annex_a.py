@@ -3,12 +3,16 @@ covers: continuity, backup and operating documents (5.29, 5.30, 5.37, 8.13), exc
 registers contradict, and identified legal requirements (5.31). Asset owners (5.9) are checked
 by RSK018 and the review of context issues by CTX006."""
 
+import re
+
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q
 
 from isms.catalog.models import sort_key
 from isms.context.models import ContextIssue
 from isms.controls.models import SoAEntry
 from isms.documents.models import Document
+from isms.evidence.models import EvidenceLink
 from isms.operations.models import (
     Account,
     DeletionRecord,
@@ -21,6 +25,7 @@ from isms.people.models import Person
 from isms.readiness.finding import Grade, Subject
 from isms.readiness.registry import rule
 from isms.readiness.rules.internal_audit import is_blank
+from isms.readiness.rules.soa import soa_entries
 from isms.risk.models import Asset
 
 #: Controls whose implementation is, by its nature, a documented plan, policy or procedure.
@@ -31,21 +36,50 @@ DOCUMENTED_CONTROLS = {
     "8.13": "a backup policy or procedure (what is backed up, how often, how restores are tested)",
 }
 
+#: SoA text that says where a document lives: a link, a file name, a document id (POL-003) or a
+#: document of the kind these controls need.
+NAMES_A_DOCUMENT = re.compile(
+    r"https?://|\.(?:pdf|docx?|xlsx?|md|html?)\b|\b[A-Z]{2,6}-\d+\b"
+    r"|\b(?:plan|procedure|policy|runbook|playbook|manual|register)s?\b",
+    re.IGNORECASE,
+)
+
+
+def _soa_evidence(ctx):
+    """SoA rows (by pk) with evidence collected on or before the audit date linked to them."""
+    soa_type = ContentType.objects.get_for_model(SoAEntry)
+    return ctx.q(EvidenceLink).filter(
+        content_type=soa_type,
+        object_id=OuterRef("pk"),
+        evidence__collected_on__lte=ctx.as_of,
+    )
+
+
+def _names_a_document(entry) -> bool:
+    text = f"{entry.justification or ''} {entry.implementation_notes or ''}"
+    return bool(NAMES_A_DOCUMENT.search(text))
+
 
 @rule(
     code="ANX001",
     name="control-plan-undocumented",
     reference="Annex A",
     stage=1,
-    grade=Grade.MINOR,
-    title="Applicable continuity, backup or operating control without a document",
+    grade=Grade.OFI,
+    title="Applicable continuity, backup or operating control with no document on record",
+    statement="The organisation has not recorded where the documented plans and procedures of "
+    "some applicable continuity, backup and operating controls are kept.",
+    version=2,
 )
 def control_plan_undocumented(ctx):
     """
     What it checks: that the applicable controls whose implementation is a documented plan or
     procedure (5.29 security during disruption, 5.30 ICT readiness for business continuity,
-    5.37 documented operating procedures, 8.13 information backup) are linked to at least one
-    document in the Documents register.
+    5.37 documented operating procedures, 8.13 information backup) show that their document
+    exists: a document in the Documents register linked to the control, evidence collected on
+    or before the audit date linked to the SoA row, or SoA text (justification or
+    implementation notes) that says where the document is (a link, a file name, a document id
+    or the plan or procedure by name). The rule fires only when none of these shows it.
 
     Why an auditor cares: for these controls the auditor's first request is the document: the
     continuity and ICT recovery plans, the operating procedures, the backup policy. Without one
@@ -54,7 +88,9 @@ def control_plan_undocumented(ctx):
     How to fix: write (or register) the plan, procedure or policy, link it to the control, have
     it approved, and keep evidence that it is exercised or followed.
 
-    Grade: minor for each control.
+    Grade: opportunity for improvement for each control: that the registers do not show the
+    document does not show that it is missing; the auditor will ask for it, and only its real
+    absence would be a nonconformity. No effect-based major.
     """
     linked = Document.controls.through.objects.filter(
         document__organisation=ctx.organisation, control=OuterRef("control")
@@ -63,16 +99,19 @@ def control_plan_undocumented(ctx):
         ctx.q(SoAEntry)
         .filter(applicable=True, control__ref__in=DOCUMENTED_CONTROLS)
         .exclude(Exists(linked))
+        .exclude(Exists(_soa_evidence(ctx)))
         .select_related("control")
         .order_by("control__sort_key")
     )
     for entry in entries:
+        if _names_a_document(entry):
+            continue
         control = entry.control
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("SoA", control.ref),
             f"Control {control.ref} ({control.title}) is applicable, but no document in the "
-            f"register is linked to it; the auditor will ask for "
-            f"{DOCUMENTED_CONTROLS[control.ref]}.",
+            "register is linked to it, no evidence is linked to its SoA row and the SoA does "
+            f"not say where {DOCUMENTED_CONTROLS[control.ref]} is kept.",
             reference=f"A.{control.ref}",
         )
 
@@ -84,6 +123,8 @@ def control_plan_undocumented(ctx):
     stage=1,
     grade=Grade.MINOR,
     title="Control excluded although the registers show the activity it protects",
+    statement="The organisation has excluded Annex A controls from its Statement of "
+    "Applicability although its own records show the activity those controls protect.",
 )
 def exclusion_contradicted_by_registers(ctx):
     """
@@ -102,8 +143,10 @@ def exclusion_contradicted_by_registers(ctx):
     explains why the activity shown in the register does not need it (for example, a landlord
     who provides and monitors the physical perimeter under contract).
 
-    Grade: minor when the exclusion has no justification; an opportunity for improvement when a
-    justification is written, for the auditor to test against the register evidence.
+    Grade: one instance (one SoA row) is minor when the exclusion has no justification; an
+    opportunity for improvement when a justification is written, for the auditor to test
+    against the register evidence. The instance is about the SoA row, the record SOA002 reports
+    for a missing justification, so both join one finding. No effect-based major.
     """
     excluded = {
         entry.control.ref: entry
@@ -115,13 +158,14 @@ def exclusion_contradicted_by_registers(ctx):
     for ref in sorted(evidence, key=sort_key):
         entry = excluded[ref]
         justified = not is_blank(entry.justification)
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("SoA", ref),
             f"Control {ref} ({entry.control.title}) is excluded"
             + (" (with a justification)" if justified else " with no justification")
             + f", but {evidence[ref]}.",
             grade=Grade.OFI if justified else Grade.MINOR,
             reference=f"A.{ref}",
+            population=soa_entries(ctx),
         )
 
 
@@ -237,15 +281,20 @@ def _register_evidence(ctx, excluded: set[str]) -> dict[str, str]:
     name="legal-requirements-not-identified",
     reference="A.5.31",
     stage=1,
-    grade=Grade.MINOR,
-    title="Legal and regulatory requirements not identified",
+    grade=Grade.OFI,
+    title="Legal and regulatory requirements not shown to be identified",
+    statement="The organisation has not recorded where its legal, statutory, regulatory and "
+    "contractual requirements are identified.",
+    version=2,
 )
 def legal_requirements_not_identified(ctx):
     """
     What it checks: when control 5.31 is applicable, that the organisation has identified its
     legal, statutory, regulatory and contractual requirements: at least one legal or regulatory
-    issue determined relevant in the context register, or a document (a legal register) linked
-    to 5.31.
+    issue determined relevant in the context register, a document (a legal register) linked
+    to 5.31, evidence collected on or before the audit date linked to the 5.31 SoA row, or SoA
+    text for 5.31 that says where the list is kept (a link, a file name, a document id, a
+    register). The rule fires only when none of these shows it.
 
     Why an auditor cares: 5.31 asks for the requirements to be identified, documented and kept
     up to date; auditors ask for the list and how it is maintained. Without one, compliance with
@@ -256,10 +305,15 @@ def legal_requirements_not_identified(ctx):
     context issues or a legal register document linked to 5.31), with who keeps them up to date,
     and review them at least once a year (CTX006 checks the review dates).
 
-    Grade: minor.
+    Grade: opportunity for improvement: that the registers do not show the list does not show
+    that it is missing; the auditor will ask for it. No effect-based major.
     """
-    applicable = ctx.q(SoAEntry).filter(applicable=True, control__ref="5.31")
-    if not applicable.exists():
+    entry = ctx.q(SoAEntry).filter(applicable=True, control__ref="5.31").first()
+    if entry is None:
+        return
+    if _names_a_document(entry):
+        return
+    if ctx.q(SoAEntry).filter(pk=entry.pk).filter(Exists(_soa_evidence(ctx))).exists():
         return
     if ctx.q(Document).filter(controls__ref="5.31").exists():
         return
@@ -268,8 +322,9 @@ def legal_requirements_not_identified(ctx):
         return
     legal = ctx.q(SoAEntry).filter(inclusion_reasons__icontains="legal").count()
     cited = f"; yet {legal} SoA row(s) give a legal reason for inclusion" if legal else ""
-    yield ctx.finding(
+    yield ctx.observe(
         Subject("SoA", "5.31"),
         "Control 5.31 is applicable, but no relevant legal or regulatory issue is recorded in "
-        f"the context register and no document (legal register) is linked to 5.31{cited}.",
+        "the context register, no document (legal register) is linked to 5.31, no evidence is "
+        f"linked to its SoA row and the SoA does not say where the list is kept{cited}.",
     )

@@ -21,9 +21,10 @@ from isms.audits.programme import (
     requirement_clauses,
 )
 from isms.controls.models import SoAEntry
+from isms.evidence.models import EvidenceLink
 from isms.leadership.models import RoleAssignment
-from isms.readiness.audit_programme import auditors, independence_conflicts
 from isms.readiness.finding import Grade, Subject
+from isms.readiness.independence import auditors, independence_conflicts
 from isms.readiness.registry import rule
 
 #: A text field that says nothing: empty, blanks, "-", "n/a" or "none".
@@ -72,6 +73,10 @@ def _window(ctx) -> str:
     return f"planned between {cycle.start} and {cycle.planned_until}"
 
 
+def _programme_population(ctx):
+    return ctx.population("internal audits of the programme", programme(ctx))
+
+
 def _one_department(audit) -> str | None:
     names = [d.name for d in audit.departments.all()]
     return names[0] if len(names) == 1 else None
@@ -84,6 +89,10 @@ def _one_department(audit) -> str | None:
     stage=1,
     grade=Grade.MAJOR,
     title="No internal audit completed in the last 12 months",
+    statement=(
+        "The organisation has not conducted internal audits at planned intervals: no internal "
+        "audit was completed in the twelve months before the audit."
+    ),
 )
 def no_recent_internal_audit(ctx):
     """
@@ -97,8 +106,8 @@ def no_recent_internal_audit(ctx):
     How to fix: run an internal audit now with an independent, competent auditor, issue the
     report, log its nonconformities, and put the next audits in the programme with dates.
 
-    Grade: major: either no audit was ever completed, or the last one is more than a year old,
-    which means the programme has stopped.
+    Grade: major, one instance: a required process is absent (no audit was ever completed) or
+    has stopped (the last one is more than a year old).
     """
     last = completed_audits(ctx).first()
     if last is not None and last.done_on >= ctx.months_ago(12):
@@ -117,16 +126,21 @@ def no_recent_internal_audit(ctx):
             f"{last.done_on}, {days} days before {ctx.as_of}; none was completed in the 12 months "
             "before the audit date."
         )
-    yield ctx.finding(Subject("Internal audits", "Internal audit programme"), detail)
+    yield ctx.observe(Subject("Internal audits", "Internal audit programme"), detail)
 
 
 @rule(
     code="AUD002",
     name="audit-programme-misses-clauses",
-    reference="9.2.1",
+    reference="9.2.2",
     stage=1,
     grade=Grade.MINOR,
     title="Audit programme does not cover every clause 4 to 10",
+    statement=(
+        "The organisation has not planned an internal audit programme that covers the "
+        "requirements of the ISMS over the certification cycle."
+    ),
+    version=2,
 )
 def audit_programme_misses_clauses(ctx):
     """
@@ -142,9 +156,10 @@ def audit_programme_misses_clauses(ctx):
     How to fix: add the missing clauses to an audit of the programme (or plan a new one) before
     the end of the cycle, and record the clauses in the audit's scope.
 
-    Grade: major when more than half of the clauses are missing (the programme does not audit
-    the management system); minor otherwise. No finding when there is no programme at all,
-    which AUD001 reports.
+    Grade: minor, one instance for the programme (its detail gives the clauses missing, k of
+    N): a programme exists and has gaps, which is a lapse, not an absence; never major by
+    effect. This rule leads the programme-coverage finding; AUD003 (controls) observes the same
+    record and joins it. No observation when there is no programme at all, which AUD001 reports.
     """
     audits = programme(ctx)
     count = audits.count()
@@ -155,23 +170,26 @@ def audit_programme_misses_clauses(ctx):
     missing = [c for c in requirements if not clause_covered(c.ref, listed)]
     if not missing:
         return
-    grade = Grade.MAJOR if len(missing) > len(requirements) / 2 else Grade.MINOR
     shown = ", ".join(f"{c.ref} {c.title}" for c in missing)
-    yield ctx.finding(
+    yield ctx.observe(
         Subject("Internal audits", "Internal audit programme"),
         f"The {count} internal audit(s) {_window(ctx)} leave {len(missing)} of "
         f"{len(requirements)} requirement clauses out of scope: {shown}.",
-        grade=grade,
     )
 
 
 @rule(
     code="AUD003",
     name="audit-programme-misses-controls",
-    reference="9.2.1",
+    reference="9.2.2",
     stage=1,
     grade=Grade.OFI,
     title="Audit programme does not cover every applicable Annex A control",
+    statement=(
+        "The organisation could plan its audit programme so that every applicable control is "
+        "audited at least once in the certification cycle."
+    ),
+    version=2,
 )
 def audit_programme_misses_controls(ctx):
     """
@@ -186,9 +204,11 @@ def audit_programme_misses_controls(ctx):
     How to fix: list the missing controls in the scope of planned audits so that each applicable
     control is audited at least once in the three-year cycle.
 
-    Grade: minor when more than a quarter of the applicable controls are missing; an
-    opportunity for improvement when a few are. No finding without a programme (AUD001) or
-    without a SoA.
+    Grade: opportunity for improvement, one instance for the programme: the standard asks for
+    the ISMS to be audited, not for each control in every cycle, and planned audits can still
+    take the controls in. Never major. It observes the same record as AUD002 (the programme),
+    so when the clauses are not covered either it joins that finding. No observation without a
+    programme (AUD001) or without a SoA.
     """
     audits = programme(ctx)
     count = audits.count()
@@ -204,14 +224,12 @@ def audit_programme_misses_controls(ctx):
     missing = [ref for ref in applicable if ref not in covered]
     if not missing:
         return
-    grade = Grade.MINOR if len(missing) > len(applicable) / 4 else Grade.OFI
     shown = ", ".join(missing[:20]) + (" ..." if len(missing) > 20 else "")
-    yield ctx.finding(
+    yield ctx.observe(
         Subject("Internal audits", "Internal audit programme"),
         f"{len(missing)} of the {len(applicable)} applicable controls "
         f"{'is' if len(missing) == 1 else 'are'} in the scope of none of the {count} internal "
         f"audit(s) {_window(ctx)}: {shown}.",
-        grade=grade,
     )
 
 
@@ -222,6 +240,9 @@ def audit_programme_misses_controls(ctx):
     stage=2,
     grade=Grade.MINOR,
     title="Planned internal audit not carried out",
+    statement=(
+        "The organisation has not implemented its internal audit programme as planned."
+    ),
 )
 def internal_audit_overdue(ctx):
     """
@@ -235,7 +256,8 @@ def internal_audit_overdue(ctx):
     How to fix: hold the audit and issue the report, or re-plan it with a new date (or cancel
     it and move its scope to another audit) and record why.
 
-    Grade: minor for each audit.
+    Grade: minor for each audit; never major by effect. Counted among the audits of the
+    programme.
     """
     audits = (
         ctx.q(InternalAudit)
@@ -255,10 +277,11 @@ def internal_audit_overdue(ctx):
             state = f"its report was issued only on {audit.completed_on}"
         else:
             state = f"it is still {audit.get_status_display().lower()}"
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Internal audits", audit.ref),
             f"Internal audit {audit.ref} ({audit.title}) was planned to start on "
             f"{audit.planned_on}, {days} days before {ctx.as_of}, but {state}.",
+            population=_programme_population(ctx),
             department=_one_department(audit),
         )
 
@@ -268,42 +291,66 @@ def internal_audit_overdue(ctx):
     name="internal-audit-report-incomplete",
     reference="9.2.2",
     stage=2,
-    grade=Grade.MINOR,
-    title="Completed internal audit without a report, lead auditor or date",
+    grade=Grade.OFI,
+    title="Completed internal audit with no evidence that its results were reported",
+    statement=(
+        "The organisation could keep, for every completed internal audit, the evidence that its "
+        "results were reported to the relevant management."
+    ),
+    version=2,
 )
 def internal_audit_report_incomplete(ctx):
     """
-    What it checks: internal audits completed in the 36 months before the audit date that lack
-    a report summary (the conclusions), a lead auditor or the date the report was issued.
+    What it checks: internal audits completed in the 36 months before the audit date for which
+    nothing shows that the results were reported: no report summary, no evidence linked to
+    the audit (collected on or before the audit date), and not both a report date and a lead
+    auditor. Any one of those is accepted as evidence that the report exists outside this
+    tool.
 
-    Why an auditor cares: the results of each audit must be reported to management and kept as
-    documented information. Without conclusions, an accountable auditor and a date, a
-    "completed" audit cannot be shown to have happened or to have reached anyone.
+    Why an auditor cares: the results of each audit must be reported to the relevant
+    management and kept as documented information (9.2.2). The standard does not require the
+    report's conclusions to be held in this register; but when neither a summary, a linked
+    report nor a dated report with an accountable auditor is on record, a "completed" audit
+    cannot be shown to have reached anyone.
 
-    How to fix: record the report's conclusions (conformity, nonconformities raised, areas for
-    improvement), the lead auditor and the report date, and link the report as evidence.
+    How to fix: link the audit report as evidence to the audit, or record its conclusions, the
+    lead auditor and the report date.
 
-    Grade: minor for each audit.
+    Grade: opportunity for improvement for each audit (the report may well exist; the register
+    does not show it); never major.
     """
+    from django.contrib.contenttypes.models import ContentType
+
+    audit_type = ContentType.objects.get_for_model(InternalAudit)
+    evidence = ctx.q(EvidenceLink).filter(
+        content_type=audit_type,
+        object_id=OuterRef("pk"),
+        evidence__collected_on__lte=ctx.as_of,
+    )
     audits = (
         completed_audits(ctx)
         .filter(done_on__gt=ctx.months_ago(PROGRAMME_MONTHS))
-        .filter(blank("report_summary") | Q(lead_auditor__isnull=True) | Q(completed_on=None))
+        .filter(blank("report_summary"))
+        .filter(Q(lead_auditor__isnull=True) | Q(completed_on=None))
+        .exclude(Exists(evidence))
         .prefetch_related("departments")
         .order_by("done_on", "ref")
     )
+    population = ctx.population(
+        "internal audits completed in the cycle",
+        completed_audits(ctx).filter(done_on__gt=ctx.months_ago(PROGRAMME_MONTHS)),
+    )
     for audit in audits:
-        missing = []
-        if is_blank(audit.report_summary):
-            missing.append("no report summary")
+        missing = ["no report summary", "no linked evidence"]
         if audit.lead_auditor_id is None:
             missing.append("no lead auditor")
         if audit.completed_on is None:
             missing.append("no report date")
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Internal audits", audit.ref),
             f"Internal audit {audit.ref} ({audit.title}), planned {audit.planned_on}, is "
             f"recorded as completed but has {', '.join(missing)}.",
+            population=population,
             department=_one_department(audit),
         )
 
@@ -314,27 +361,35 @@ def internal_audit_report_incomplete(ctx):
     reference="9.2.2",
     stage=2,
     grade=Grade.MINOR,
-    title="Internal auditor audits their own department, process, assets or documents",
-    version=2,
+    title="Internal auditor audits their own department, process, documents or ISMS processes",
+    statement=(
+        "The organisation has not selected internal auditors so as to ensure the objectivity "
+        "and impartiality of the audit process: auditors audited their own work."
+    ),
+    version=3,
 )
 def internal_auditor_not_independent(ctx):
     """
     What it checks: for each audit of the programme, whether the lead auditor or a team member
-    works in or heads a department in scope, owns a process in scope, owns an asset of an
-    audited department or process, or owns, wrote or approved a document that covers a control
-    or clause in scope. One finding per audit, auditor and conflicting department, process or
-    document, and one for all the assets in scope the auditor owns. `isms audit assign`
-    refuses these same conflicts when an auditor is assigned.
+    audits their own work: works in or heads a department in scope, owns a process in scope,
+    owns, wrote or approved a document that covers a control or clause in scope, or holds the
+    ISMS manager role and audits the processes the ISMS manager runs (6.1, 9.2 or 10.2 in
+    scope). Owning an asset of an audited department is not a conflict. One observation per
+    audit, auditor and conflicting department, process, document or role. `isms audit assign`
+    refuses these same conflicts when an auditor is assigned (one definition, in
+    isms.readiness.independence).
 
     Why an auditor cares: 9.2.2 requires auditors chosen so that the audit is objective and
-    impartial. People auditing their own department or their own documents are the textbook
-    independence failure, and the certification body then cannot rely on the audit's results.
+    impartial. People auditing their own department, their own documents or, as ISMS manager,
+    the risk, audit and corrective-action processes they run are the textbook independence
+    failure, and the certification body then cannot rely on the audit's results.
 
     How to fix: swap the auditor for one from another department (or an external auditor) for
     that part of the scope, or take the conflicting area out of their scope; if the audit is
     done, have the conflicting part re-audited.
 
-    Grade: minor for each conflict; several in one department escalate.
+    Grade: minor for each conflict; never major by effect. Counted among the audits of the
+    programme.
     """
     audits = list(
         programme(ctx)
@@ -345,9 +400,11 @@ def internal_auditor_not_independent(ctx):
     pairs = [(audit, person) for audit in audits for person in auditors(audit)]
     for conflict in independence_conflicts(ctx.organisation, pairs, ctx.as_of):
         audit, person = conflict.audit, conflict.person
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Internal audits", f"{audit.ref} / {person.email} / {conflict.subject}"),
             f"Internal audit {audit.ref} ({audit.title}): auditor {conflict.reason}.",
+            population=_programme_population(ctx),
+            related=[Subject("Internal audits", audit.ref)],
             department=conflict.department,
             process=conflict.process,
         )
@@ -360,6 +417,10 @@ def internal_auditor_not_independent(ctx):
     stage=2,
     grade=Grade.OFI,
     title="Internal auditor without an internal auditor role",
+    statement=(
+        "The organisation could record the appointment of each person who audits, with the "
+        "areas they may audit."
+    ),
 )
 def internal_auditor_not_appointed(ctx):
     """
@@ -376,7 +437,7 @@ def internal_auditor_not_appointed(ctx):
     auditor.
 
     Grade: opportunity for improvement for each person (competence is judged by other evidence
-    too, such as training records).
+    too, such as training records); never major.
     """
     audits = list(
         programme(ctx)
@@ -414,9 +475,10 @@ def internal_auditor_not_appointed(ctx):
             why = f"but their internal auditor role in the ISMS roles register ended on {ended}"
         else:
             why = "but holds no internal auditor role in the ISMS roles register"
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("People", person.email),
             f"{person.name} ({person.email}) audits {listed} {why}.",
+            population=ctx.population("auditors of the programme", len(people)),
             department=person.department.name if person.department else None,
         )
 
@@ -428,6 +490,9 @@ def internal_auditor_not_appointed(ctx):
     stage=1,
     grade=Grade.MINOR,
     title="Internal audit without a defined scope or criteria",
+    statement=(
+        "The organisation has not defined the audit criteria and scope of each internal audit."
+    ),
 )
 def internal_audit_scope_undefined(ctx):
     """
@@ -443,7 +508,7 @@ def internal_audit_scope_undefined(ctx):
     the criteria (e.g. "ISO/IEC 27001:2022 clauses 7-10; POL-002 access control policy").
 
     Grade: minor when the scope is missing; opportunity for improvement when only the criteria
-    are missing.
+    are missing. Never major by effect. Counted among the audits of the programme.
     """
     annotations = {
         f"has_{field}": Exists(
@@ -477,4 +542,9 @@ def internal_audit_scope_undefined(ctx):
                 "against)."
             )
             grade = Grade.OFI
-        yield ctx.finding(Subject("Internal audits", audit.ref), detail, grade=grade)
+        yield ctx.observe(
+            Subject("Internal audits", audit.ref),
+            detail,
+            grade=grade,
+            population=_programme_population(ctx),
+        )

@@ -5,7 +5,13 @@ from collections import defaultdict
 from django.db.models import Count, Exists, Max, OuterRef, Q
 
 from isms.leadership.models import RoleAssignment
-from isms.people.models import AwarenessCheck, Person, TrainingCompletion, TrainingCourse
+from isms.people.models import (
+    AwarenessCheck,
+    Department,
+    Person,
+    TrainingCompletion,
+    TrainingCourse,
+)
 from isms.readiness.finding import Grade, Subject
 from isms.readiness.registry import rule
 from isms.readiness.rules._shared import department_of
@@ -34,6 +40,12 @@ def _current_staff(ctx, *, grace_days: int = 0):
     )
 
 
+def _staff_population(ctx):
+    """What the training finding (PPL001, PPL002) is drawn from: the people employed at the
+    audit date."""
+    return ctx.population("current staff", _current_staff(ctx))
+
+
 def _passed(ctx, **filters):
     """Passed completions on or before the audit date."""
     return ctx.q(TrainingCompletion).filter(passed=True, completed_on__lte=ctx.as_of, **filters)
@@ -46,10 +58,15 @@ def _last_12_months(ctx):
 @rule(
     code="PPL001",
     name="mandatory-training-never-completed",
-    reference="7.3",
+    reference="A.6.3",
     stage=2,
     grade=Grade.MINOR,
     title="Current staff member never completed mandatory training",
+    statement=(
+        "The organisation has not ensured that all personnel receive, and regularly update, the "
+        "information security awareness training its own programme requires."
+    ),
+    version=2,
 )
 def mandatory_training_never_completed(ctx):
     """
@@ -66,8 +83,10 @@ def mandatory_training_never_completed(ctx):
     How to fix: have the person complete the course now, and make completion part of onboarding
     with a reminder and an escalation to the line manager when it is overdue.
 
-    Grade: minor for each person (one finding listing every course missed); several in one
-    department escalate to a major.
+    Grade: minor for each person (one observation listing every course missed); never major by
+    effect. This rule leads the training finding (with PPL002, refreshers overdue), counted
+    among the current staff, so it is major only when the gaps are pervasive; a failed
+    awareness check of the same person (PPL004) joins it.
     """
     courses = ctx.q(TrainingCourse).filter(
         mandatory=True, audience=TrainingCourse.Audience.ALL_STAFF
@@ -82,10 +101,11 @@ def mandatory_training_never_completed(ctx):
     for pk, names in missed.items():
         person = people[pk]
         started = f"employed since {person.start_date}" if person.start_date else "employed"
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("People", person.email),
             f"{person.name} ({person.email}, {started}) has never passed the mandatory "
             f"course(s): {', '.join(names)}.",
+            population=_staff_population(ctx),
             department=department_of(person),
         )
 
@@ -97,6 +117,11 @@ def mandatory_training_never_completed(ctx):
     stage=2,
     grade=Grade.MINOR,
     title="Mandatory training not refreshed at its interval",
+    statement=(
+        "The organisation has not ensured that all personnel receive, and regularly update, the "
+        "information security awareness training its own programme requires."
+    ),
+    issue="PPL001",
 )
 def training_refresher_overdue(ctx):
     """
@@ -113,7 +138,8 @@ def training_refresher_overdue(ctx):
     How to fix: have the person retake the course, and run refreshers as a tracked campaign
     with reminders, so that nobody's last completion drifts past the interval.
 
-    Grade: minor for each person (one finding listing every overdue course).
+    Grade: minor for each person (one observation listing every overdue course); never major
+    by effect. Part of the PPL001 finding (training not received or not updated), cited as 6.3.
     """
     courses = ctx.q(TrainingCourse).filter(mandatory=True, refresher_months__gt=0)
     current = _current_staff(ctx).values("pk")
@@ -138,10 +164,11 @@ def training_refresher_overdue(ctx):
             )
     for pk, items in overdue.items():
         person = people[pk]
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("People", person.email),
             f"{person.name} ({person.email}) is overdue for mandatory training on {ctx.as_of}: "
             f"{'; '.join(items)}.",
+            population=_staff_population(ctx),
             department=department_of(person),
         )
 
@@ -153,6 +180,10 @@ def training_refresher_overdue(ctx):
     stage=2,
     grade=Grade.MINOR,
     title="Many failed awareness checks in one department",
+    statement=(
+        "The organisation has not ensured that the people of one department are aware of the "
+        "information security policy and their contribution to the ISMS."
+    ),
 )
 def department_awareness_failures(ctx):
     """
@@ -166,7 +197,7 @@ def department_awareness_failures(ctx):
     How to fix: run a targeted briefing for the department (on the topics that failed, in the
     format that fits the team, e.g. shift toolbox talks), then re-check the people who failed.
 
-    Grade: minor for each department.
+    Grade: minor for each department; never major by effect. Counted among the departments.
     """
     rows = (
         ctx.q(AwarenessCheck)
@@ -188,11 +219,12 @@ def department_awareness_failures(ctx):
             .order_by("topic")
         )
         labels = dict(AwarenessCheck.Topic.choices)
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Departments", name),
             f"Department {name}: {row['failed']} of the {row['total']} awareness checks held "
             f"between {ctx.months_ago(12)} and {ctx.as_of} failed (topics: "
             f"{', '.join(labels.get(t, t).lower() for t in topics)}).",
+            population=ctx.population("departments", ctx.q(Department)),
             department=name,
         )
 
@@ -204,6 +236,10 @@ def department_awareness_failures(ctx):
     stage=2,
     grade=Grade.OFI,
     title="Failed awareness check with no follow-up",
+    statement=(
+        "The organisation could follow up the gaps its awareness checks find, with training or "
+        "a re-check."
+    ),
 )
 def failed_awareness_not_followed_up(ctx):
     """
@@ -217,7 +253,9 @@ def failed_awareness_not_followed_up(ctx):
     How to fix: give the person a short briefing or course on the topic and re-check them;
     record both.
 
-    Grade: opportunity for improvement for each person.
+    Grade: opportunity for improvement for each person; never major. The observation is about
+    the person (People: email), the record the training finding uses, so for someone who also
+    missed mandatory training it joins that finding.
     """
     later_pass = ctx.q(AwarenessCheck).filter(
         person=OuterRef("person"),
@@ -242,10 +280,11 @@ def failed_awareness_not_followed_up(ctx):
     for check in failures:
         grouped[check.person].append(f"{check.get_topic_display().lower()} on {check.checked_on}")
     for person, items in grouped.items():
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("People", person.email),
             f"{person.name} ({person.email}) failed the awareness check ({'; '.join(items)}) "
             f"and has had no passed re-check or training since, as of {ctx.as_of}.",
+            population=_staff_population(ctx),
             department=department_of(person),
         )
 
@@ -255,8 +294,13 @@ def failed_awareness_not_followed_up(ctx):
     name="no-awareness-checks",
     reference="7.3",
     stage=2,
-    grade=Grade.MINOR,
+    grade=Grade.OFI,
     title="No awareness checks in the last twelve months",
+    statement=(
+        "The organisation could test what its people know of the policy and their part in the "
+        "ISMS, not only whether they attended training."
+    ),
+    version=2,
 )
 def no_awareness_checks(ctx):
     """
@@ -264,13 +308,15 @@ def no_awareness_checks(ctx):
     of staff) was recorded in the twelve months before the audit date.
 
     Why an auditor cares: training records show attendance, not awareness. 7.3 is about what
-    people know, and auditors test it by asking them; an organisation that never checks cannot
-    show its awareness programme works and will learn the answer from the auditor.
+    people know, and auditors test it by asking them. The standard does not require the
+    organisation to run such checks itself (the auditor's interviews decide 7.3), but one that
+    never checks will learn the answer from the auditor.
 
     How to fix: check a sample of staff in every department each year (e.g. during internal
     audits) on reporting incidents, finding policies and the objectives, and record the result.
 
-    Grade: minor.
+    Grade: opportunity for improvement (no requirement makes the organisation's own checks
+    mandatory); never major.
     """
     if not _current_staff(ctx).exists():
         return
@@ -278,7 +324,7 @@ def no_awareness_checks(ctx):
         return
     last = ctx.q(AwarenessCheck).filter(checked_on__lte=ctx.as_of).order_by("-checked_on").first()
     since = f" The last one was on {last.checked_on}." if last else " None was ever recorded."
-    yield ctx.finding(
+    yield ctx.observe(
         Subject("Organisation", "Awareness checks"),
         f"No awareness check was recorded between {ctx.months_ago(12)} and {ctx.as_of}.{since}",
     )
@@ -291,6 +337,10 @@ def no_awareness_checks(ctx):
     stage=1,
     grade=Grade.MINOR,
     title="No mandatory security awareness course for all staff",
+    statement=(
+        "The organisation has not provided an information security awareness programme that "
+        "reaches all personnel."
+    ),
 )
 def no_mandatory_awareness_course(ctx):
     """
@@ -305,14 +355,14 @@ def no_mandatory_awareness_course(ctx):
     handling information), make it mandatory for all staff with a refresher interval, and
     track completion.
 
-    Grade: minor.
+    Grade: minor, one instance; never major by effect.
     """
     if not _current_staff(ctx).exists():
         return
     courses = ctx.q(TrainingCourse)
     if courses.filter(mandatory=True, audience=TrainingCourse.Audience.ALL_STAFF).exists():
         return
-    yield ctx.finding(
+    yield ctx.observe(
         Subject("Organisation", "Training courses"),
         f"The training register holds {courses.count()} course(s), none of them mandatory for "
         "all staff.",
@@ -326,6 +376,10 @@ def no_mandatory_awareness_course(ctx):
     stage=2,
     grade=Grade.OFI,
     title="ISMS role holder with no record of role-specific training",
+    statement=(
+        "The organisation could keep evidence of the specific competence of the people who hold "
+        "ISMS roles."
+    ),
 )
 def role_holder_without_competence_evidence(ctx):
     """
@@ -341,18 +395,23 @@ def role_holder_without_competence_evidence(ctx):
     person (as a training completion), or plan it if the competence is missing.
 
     Grade: opportunity for improvement (competence may rest on experience or certificates
-    the register does not hold).
+    the register does not hold); never major.
     """
     specific = _passed(ctx, person=OuterRef("person")).exclude(
         course__audience=TrainingCourse.Audience.ALL_STAFF
     )
     current = _current_staff(ctx).values("pk")
-    roles = (
+    holders = (
         ctx.q(RoleAssignment)
         .filter(role__in=COMPETENCE_ROLES, person__in=current)
         .filter(Q(assigned_on__isnull=True) | Q(assigned_on__lte=ctx.as_of))
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=ctx.as_of))
-        .exclude(Exists(specific))
+    )
+    population = ctx.population(
+        "holders of ISMS roles", holders.values("person").distinct().count()
+    )
+    roles = (
+        holders.exclude(Exists(specific))
         .select_related("person__department")
         .order_by("person__email", "role")
     )
@@ -360,9 +419,10 @@ def role_holder_without_competence_evidence(ctx):
     for assignment in roles:
         grouped[assignment.person].append(assignment.get_role_display())
     for person, names in grouped.items():
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("People", person.email),
             f"{person.name} ({person.email}) holds the role(s) {', '.join(names)} but has no "
             "passed training beyond the all-staff courses on record.",
+            population=population,
             department=department_of(person),
         )

@@ -14,6 +14,12 @@ from isms.readiness.registry import rule
 DELETION_WINDOW_MONTHS = 12
 
 
+def _categories(ctx):
+    """What the deletion finding (RET001, RET002) is drawn from: the categories of the
+    retention schedule."""
+    return ctx.population("retention schedule categories", ctx.q(RetentionRule))
+
+
 @rule(
     code="RET001",
     name="data-kept-past-retention",
@@ -21,6 +27,10 @@ DELETION_WINDOW_MONTHS = 12
     stage=2,
     grade=Grade.MINOR,
     title="Data held longer than its retention period",
+    statement=(
+        "The organisation has not deleted information when it was no longer required, as its "
+        "own retention schedule sets."
+    ),
 )
 def data_kept_past_retention(ctx):
     """
@@ -37,7 +47,11 @@ def data_kept_past_retention(ctx):
     How to fix: delete (or anonymise) what is past its period and record the deletion run; then
     automate the deletion or put it in someone's calendar at a fixed frequency.
 
-    Grade: minor for each category and system.
+    Grade: minor for each category and system; never major by effect (old data is an exposure,
+    not a security event seen in the data). This rule leads the finding on data kept past its
+    retention period, with RET002 (no deletion run); each observation also concerns the
+    category's schedule entry and the asset of the same name (how the risk register refers to
+    that data), so findings about the same data merge. Counted among the schedule's categories.
     """
     periods = ctx.q(RetentionRule).values_list("retention_months", flat=True).distinct()
     if not periods:
@@ -66,13 +80,19 @@ def data_kept_past_retention(ctx):
         count = f" ({item.record_count:,} records)" if item.record_count is not None else ""
         checked = f", checked on {item.checked_on}" if item.checked_on else ""
         owner = item.system.owner
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Data inventory", f"{category.data_category} / {item.system.name}"),
             f"{category.data_category} in {item.system.name}{count}: the retention schedule "
             f"allows {category.retention_months} months, so nothing should predate "
             f"{ctx.months_ago(category.retention_months)}, but the oldest record is from "
             f"{item.oldest_record_on}{checked}.",
+            population=_categories(ctx),
+            related=[
+                Subject("Retention schedule", category.data_category),
+                Subject("Assets", category.data_category),
+            ],
             department=owner.department.name if owner and owner.department else None,
+            owner=owner.email if owner else None,
         )
 
 
@@ -83,6 +103,12 @@ def data_kept_past_retention(ctx):
     stage=2,
     grade=Grade.MINOR,
     title="No deletion run recorded for a retention category in twelve months",
+    statement=(
+        "The organisation has not deleted information when it was no longer required, as its "
+        "own retention schedule sets."
+    ),
+    issue="RET001",
+    version=2,
 )
 def no_deletion_records(ctx):
     """
@@ -98,8 +124,10 @@ def no_deletion_records(ctx):
     purged and who ran it, and repeat at a set frequency (a run that finds nothing to delete
     is still worth recording).
 
-    Grade: minor for each category; major, as one finding, when no category of a schedule with
-    two or more categories has a deletion record (the deletion process does not run at all).
+    Grade: minor for each category; never major by effect. Part of the RET001 finding (data
+    kept past its retention period); each observation also concerns the asset of the same name
+    as the category. When no category has a deletion record, every category is an instance, so
+    the finding is major by extent (pervasive) rather than by a rule of its own.
     """
     window = ctx.months_ago(DELETION_WINDOW_MONTHS)
     rules = ctx.q(RetentionRule).annotate(
@@ -110,9 +138,7 @@ def no_deletion_records(ctx):
         ),
     )
     offenders = []
-    total = 0
     for retention in rules:
-        total += 1
         if retention.last_deletion and retention.last_deletion > window:
             continue
         nothing_due = (
@@ -124,24 +150,19 @@ def no_deletion_records(ctx):
             offenders.append(retention)
     if not offenders:
         return
-    if total >= 2 and len(offenders) == total:
-        yield ctx.finding(
-            Subject("Retention schedule", "Retention schedule"),
-            f"None of the {total} categories of the retention schedule has a deletion record "
-            f"between {window} and {ctx.as_of}.",
-            grade=Grade.MAJOR,
-        )
-        return
+    population = _categories(ctx)
     for retention in offenders:
         last = (
             f"the last deletion was on {retention.last_deletion}"
             if retention.last_deletion
             else "no deletion has ever been recorded"
         )
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Retention schedule", retention.data_category),
             f"{retention.data_category} (kept {retention.retention_months} months): no "
             f"deletion run is recorded between {window} and {ctx.as_of}; {last}.",
+            population=population,
+            related=[Subject("Assets", retention.data_category)],
         )
 
 
@@ -152,6 +173,10 @@ def no_deletion_records(ctx):
     stage=1,
     grade=Grade.OFI,
     title="Retention category with no deletion method",
+    statement=(
+        "The organisation could state, for each category of its retention schedule, how the "
+        "information is deleted."
+    ),
 )
 def deletion_method_missing(ctx):
     """
@@ -165,13 +190,14 @@ def deletion_method_missing(ctx):
     How to fix: record the deletion method for each category (the job, tool or procedure that
     removes it, and how its completion is evidenced).
 
-    Grade: opportunity for improvement.
+    Grade: opportunity for improvement; never major.
     """
     for retention in ctx.q(RetentionRule).filter(deletion_method__regex=r"^\s*$"):
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Retention schedule", retention.data_category),
             f"{retention.data_category} is kept {retention.retention_months} months, but the "
             "schedule does not say how it is deleted.",
+            population=_categories(ctx),
         )
 
 
@@ -182,6 +208,10 @@ def deletion_method_missing(ctx):
     stage=1,
     grade=Grade.MINOR,
     title="No retention schedule",
+    statement=(
+        "The organisation has not decided, for the categories of information it holds, how long "
+        "each is kept and when it is deleted."
+    ),
 )
 def retention_schedule_missing(ctx):
     """
@@ -196,7 +226,7 @@ def retention_schedule_missing(ctx):
     How to fix: draw up a retention schedule: the data categories you hold, the system holding
     each, the period and its legal or business basis, and the deletion method.
 
-    Grade: minor.
+    Grade: minor, one instance; never major by effect.
     """
     if ctx.q(RetentionRule).exists() or not ctx.q(System).exists():
         return
@@ -208,7 +238,7 @@ def retention_schedule_missing(ctx):
     if excluded.exists():
         return
     systems = ctx.q(System).count()
-    yield ctx.finding(
+    yield ctx.observe(
         Subject("Retention schedule", "Retention schedule"),
         f"The organisation records {systems} system(s) but its retention schedule is empty: no "
         "data category has a retention period or deletion method.",

@@ -29,6 +29,22 @@ def _assessed(ctx):
     return Q(last_assessed_on__isnull=False, last_assessed_on__lte=ctx.as_of)
 
 
+def _monitored(ctx):
+    """The population of the monitoring finding (SUP002, SUP001, SUP006) and of SUP007/SUP008:
+    every supplier in the register. SUP006 judges any supplier (a failed assessment matters
+    whatever the tier), so the high-risk suppliers alone would not contain every instance."""
+    return ctx.population("suppliers", ctx.q(Supplier))
+
+
+def _with_access(ctx):
+    """The population of the agreements finding (SUP003, SUP004): suppliers that can reach the
+    organisation's information."""
+    return ctx.population(
+        "suppliers with access to information",
+        ctx.q(Supplier).exclude(data_access=Supplier.DataAccess.NONE),
+    )
+
+
 def _profile(supplier) -> str:
     return (
         f"{supplier.get_tier_display().lower()} tier, access to "
@@ -43,6 +59,11 @@ def _profile(supplier) -> str:
     stage=2,
     grade=Grade.MINOR,
     title="High-risk supplier never assessed",
+    statement=(
+        "The organisation has not regularly monitored, reviewed and assessed the information "
+        "security of its high-risk suppliers."
+    ),
+    issue="SUP002",
 )
 def high_risk_supplier_never_assessed(ctx):
     """
@@ -60,7 +81,8 @@ def high_risk_supplier_never_assessed(ctx):
     SOC 2, or an on-site audit), record the date and result, and plan the next assessment at
     the frequency its tier requires.
 
-    Grade: minor for each supplier.
+    Grade: minor for each supplier; never major by effect. Part of the SUP002 finding (suppliers
+    not monitored and assessed as required).
     """
     suppliers = ctx.q(Supplier).filter(_high_risk(), is_cloud_service=False, last_assessed_on=None)
     for supplier in suppliers:
@@ -69,10 +91,11 @@ def high_risk_supplier_never_assessed(ctx):
             if supplier.review_frequency
             else ""
         )
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Suppliers", supplier.name),
             f"Supplier {supplier.name} ({supplier.service}; {_profile(supplier)}) has never "
             f"been assessed{frequency}.",
+            population=_monitored(ctx),
         )
 
 
@@ -83,6 +106,10 @@ def high_risk_supplier_never_assessed(ctx):
     stage=2,
     grade=Grade.MINOR,
     title="Supplier assessment older than its review frequency",
+    statement=(
+        "The organisation has not regularly monitored, reviewed and assessed the information "
+        "security of its high-risk suppliers."
+    ),
 )
 def supplier_assessment_overdue(ctx):
     """
@@ -98,19 +125,23 @@ def supplier_assessment_overdue(ctx):
     How to fix: re-assess the supplier, record the date and result, and put the next assessment
     in the supplier owner's plan at the set frequency.
 
-    Grade: minor for each supplier.
+    Grade: minor for each supplier; never major by effect. This rule leads the finding on
+    supplier monitoring (with SUP001, never assessed, and SUP006, failed and still in use); its
+    extent is counted among all the suppliers in the register, so it is major only when the
+    lapses are pervasive there.
     """
     suppliers = ctx.q(Supplier).filter(_high_risk(), _assessed(ctx)).exclude(review_frequency="")
     for supplier in suppliers:
         months = FREQUENCY_MONTHS[supplier.review_frequency]
         if supplier.last_assessed_on >= ctx.months_ago(months):
             continue
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Suppliers", supplier.name),
             f"Supplier {supplier.name} ({_profile(supplier)}) must be assessed "
             f"{supplier.get_review_frequency_display().lower()}; the last assessment was on "
             f"{supplier.last_assessed_on}, {(ctx.as_of - supplier.last_assessed_on).days} days "
             f"before {ctx.as_of}.",
+            population=_monitored(ctx),
         )
 
 
@@ -121,6 +152,11 @@ def supplier_assessment_overdue(ctx):
     stage=2,
     grade=Grade.MINOR,
     title="Supplier with access to information but no contract",
+    statement=(
+        "The organisation has not set down its information security requirements in the "
+        "agreements with suppliers that can access its information."
+    ),
+    issue="SUP003",
 )
 def supplier_without_contract(ctx):
     """
@@ -134,16 +170,19 @@ def supplier_without_contract(ctx):
     How to fix: put a signed contract (or the supplier's accepted terms plus a data processing
     agreement) in place, record its reference and the security clauses it carries.
 
-    Grade: minor for each supplier.
+    Grade: minor for each supplier; never major by effect. This rule leads the finding on
+    supplier agreements without security requirements (with SUP004), counted among the
+    suppliers with access to information.
     """
     suppliers = (
         ctx.q(Supplier).exclude(data_access=Supplier.DataAccess.NONE).filter(contract_reference="")
     )
     for supplier in suppliers:
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Suppliers", supplier.name),
             f"Supplier {supplier.name} ({supplier.service}) has access to "
             f"{supplier.get_data_access_display().lower()} but no contract is recorded.",
+            population=_with_access(ctx),
         )
 
 
@@ -154,6 +193,11 @@ def supplier_without_contract(ctx):
     stage=2,
     grade=Grade.MINOR,
     title="Supplier contract carries no security requirements",
+    statement=(
+        "The organisation has not set down its information security requirements in the "
+        "agreements with suppliers that can access its information."
+    ),
+    issue="SUP003",
 )
 def contract_without_security_requirements(ctx):
     """
@@ -167,7 +211,7 @@ def contract_without_security_requirements(ctx):
     How to fix: add a security schedule or a data processing agreement to the contract and
     record the clauses it contains.
 
-    Grade: minor for each supplier.
+    Grade: minor for each supplier; never major by effect. Part of the SUP003 finding.
     """
     suppliers = (
         ctx.q(Supplier)
@@ -176,12 +220,13 @@ def contract_without_security_requirements(ctx):
         .filter(security_requirements="", is_cloud_service=False)
     )
     for supplier in suppliers:
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Suppliers", supplier.name),
             f"Supplier {supplier.name} has access to "
             f"{supplier.get_data_access_display().lower()} under contract "
             f"{supplier.contract_reference}, but no security requirements are recorded for "
             "that contract.",
+            population=_with_access(ctx),
         )
 
 
@@ -192,6 +237,10 @@ def contract_without_security_requirements(ctx):
     stage=2,
     grade=Grade.MINOR,
     title="Cloud service without security terms or assessment",
+    statement=(
+        "The organisation has not managed the use of its cloud services against its information "
+        "security requirements."
+    ),
 )
 def cloud_service_unmanaged(ctx):
     """
@@ -207,7 +256,8 @@ def cloud_service_unmanaged(ctx):
     certifications such as ISO 27001/27017 or SOC 2), review them against your requirements,
     and record the date and result of that assessment.
 
-    Grade: minor for each cloud service.
+    Grade: minor for each cloud service; never major by effect. Counted among the cloud
+    services in the register.
     """
     suppliers = ctx.q(Supplier).filter(is_cloud_service=True)
     suppliers = suppliers.filter(Q(security_requirements="") | Q(last_assessed_on=None))
@@ -217,10 +267,13 @@ def cloud_service_unmanaged(ctx):
             gaps.append("no security requirements recorded for its contract")
         if not supplier.last_assessed_on:
             gaps.append("never been assessed")
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Suppliers", supplier.name),
             f"Cloud service {supplier.name} ({supplier.service}; {_profile(supplier)}) has "
             f"{' and has '.join(gaps)}.",
+            population=ctx.population(
+                "cloud services", ctx.q(Supplier).filter(is_cloud_service=True)
+            ),
         )
 
 
@@ -231,6 +284,11 @@ def cloud_service_unmanaged(ctx):
     stage=2,
     grade=Grade.MINOR,
     title="Supplier that failed its last assessment is still in use",
+    statement=(
+        "The organisation has not regularly monitored, reviewed and assessed the information "
+        "security of its high-risk suppliers."
+    ),
+    issue="SUP002",
 )
 def supplier_failed_assessment(ctx):
     """
@@ -245,16 +303,18 @@ def supplier_failed_assessment(ctx):
     acceptance by the risk owner, or plan the exit and remove the supplier from the register
     once it ends.
 
-    Grade: minor for each supplier.
+    Grade: minor for each supplier; never major by effect. Part of the SUP002 finding: an
+    assessment whose result is not acted on is monitoring that does not work.
     """
     suppliers = ctx.q(Supplier).filter(
         _assessed(ctx), last_assessment_result=Supplier.AssessmentResult.FAILED
     )
     for supplier in suppliers:
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Suppliers", supplier.name),
             f"Supplier {supplier.name} ({supplier.service}) failed its last assessment on "
             f"{supplier.last_assessed_on} and is still recorded as a supplier.",
+            population=_monitored(ctx),
         )
 
 
@@ -265,6 +325,10 @@ def supplier_failed_assessment(ctx):
     stage=1,
     grade=Grade.OFI,
     title="High-risk supplier with no review frequency",
+    statement=(
+        "The organisation could tie how often each high-risk supplier is re-assessed to its "
+        "risk."
+    ),
 )
 def supplier_review_frequency_missing(ctx):
     """
@@ -277,13 +341,14 @@ def supplier_review_frequency_missing(ctx):
     How to fix: set a review frequency per supplier tier in the supplier security policy and
     record it against each supplier.
 
-    Grade: opportunity for improvement.
+    Grade: opportunity for improvement (no requirement sets a frequency); never major.
     """
     for supplier in ctx.q(Supplier).filter(_high_risk(), review_frequency=""):
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Suppliers", supplier.name),
             f"Supplier {supplier.name} ({_profile(supplier)}) has no review frequency, so no "
             "re-assessment is ever due.",
+            population=_monitored(ctx),
         )
 
 
@@ -294,6 +359,10 @@ def supplier_review_frequency_missing(ctx):
     stage=1,
     grade=Grade.OFI,
     title="Supplier looks like a cloud service but is not marked as one",
+    statement=(
+        "The organisation could confirm which of its suppliers provide cloud services, so that "
+        "they are managed as such."
+    ),
 )
 def cloud_service_not_flagged(ctx):
     """
@@ -308,14 +377,15 @@ def cloud_service_not_flagged(ctx):
     How to fix: confirm what the service is; if it is a cloud service, mark it so and manage it
     under the cloud service process; if not, reword the description.
 
-    Grade: opportunity for improvement (the text is only a hint).
+    Grade: opportunity for improvement (the text is only a hint); never major.
     """
     for supplier in ctx.q(Supplier).filter(is_cloud_service=False):
         match = CLOUD_WORDS.search(supplier.service)
         if not match:
             continue
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Suppliers", supplier.name),
             f'Supplier {supplier.name} provides "{supplier.service}" (the description says '
             f'"{match.group(0)}") but is not marked as a cloud service.',
+            population=_monitored(ctx),
         )

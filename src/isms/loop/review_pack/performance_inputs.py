@@ -19,8 +19,7 @@ from django.db.models.functions import Coalesce
 from isms.audits.models import ExternalAudit, InternalAudit, Nonconformity
 from isms.controls.models import Measurement, Objective
 from isms.core.choices import Level
-from isms.operations.models import Incident
-from isms.readiness.review_pack.shape import (
+from isms.loop.review_pack.shape import (
     NC,
     Fact,
     Period,
@@ -29,6 +28,7 @@ from isms.readiness.review_pack.shape import (
     plural,
     records_table,
 )
+from isms.operations.models import Incident
 
 
 def nonconformities(period: Period) -> Section:

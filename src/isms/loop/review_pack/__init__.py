@@ -15,14 +15,15 @@ inputs covered, decisions, resources and actions. **Sign-off** (:func:`sign_revi
 with every reason, unless the review is complete and the signatory is top management on the day
 (:mod:`isms.leadership.top_management`).
 
-The pack reads many register apps, so it lives in readiness (register apps never import each
-other); the CLI (``isms review``) and the API (``/orgs/{org}/reviews/``) both go through it.
+The pack reads many register apps and the latest mock audit, so it lives in loop (register apps
+never import each other, and loop sits on top of readiness); the CLI (``isms review``) and the
+API (``/orgs/{org}/reviews/``) both go through it.
 
     shape.py               sections, facts, tables; input names; the period; bounded tables
     context_inputs.py      a) previous actions, b) issues, c) interested parties
     performance_inputs.py  d1) NCs, d2) monitoring, d3) audits, d4) objectives, e) feedback
     risk_inputs.py         f) risk and treatment plan, g) improvement (latest mock audit)
-    render.py              HTML (readiness/review_pack.html) and PDF
+    render.py              HTML (loop/review_pack.html) and PDF
     signoff.py             record_review, sign_review
 """
 
@@ -30,16 +31,16 @@ import datetime as dt
 
 from django.utils import timezone
 
-from isms.readiness.review_pack.context_inputs import context_changes, party_needs, previous_actions
-from isms.readiness.review_pack.performance_inputs import (
+from isms.loop.review_pack.context_inputs import context_changes, party_needs, previous_actions
+from isms.loop.review_pack.performance_inputs import (
     audit_results,
     nonconformities,
     objectives,
     party_feedback,
 )
-from isms.readiness.review_pack.render import render_html, write_pdf
-from isms.readiness.review_pack.risk_inputs import improvement, risk
-from isms.readiness.review_pack.shape import (
+from isms.loop.review_pack.render import render_html, write_pdf
+from isms.loop.review_pack.risk_inputs import improvement, risk
+from isms.loop.review_pack.shape import (
     INPUT_FIELDS,
     MAX_ROWS,
     Period,
@@ -50,7 +51,7 @@ from isms.readiness.review_pack.shape import (
     input_letter,
     input_title,
 )
-from isms.readiness.review_pack.signoff import (
+from isms.loop.review_pack.signoff import (
     ReviewRefused,
     missing_inputs,
     parse_inputs,

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from isms.audits.models import ManagementReview
 from isms.leadership.top_management import DEFINITION, grounds
+from isms.loop.review_pack.shape import INPUT_FIELDS, input_key, input_label, input_letter
 from isms.people.models import Person
-from isms.readiness.review_pack.shape import INPUT_FIELDS, input_key, input_label, input_letter
 
 
 class ReviewRefused(ValidationError):

@@ -1,20 +1,20 @@
 """The internal audit programme where it needs several registers: the coverage matrix (SoA),
-auditor independence (people, processes, assets, documents) and sampling records for an
-audit's checklist (operations, people).
+assigning auditors who are independent of the audit's scope (people, processes, assets,
+documents) and sampling records for an audit's checklist (operations, people).
 
-The independence conflicts are defined once, in :func:`independence_conflicts`: ``isms audit
-assign`` refuses an assignment that has one, and the mock-audit rule AUD006 reports audits of
-the programme that have one. The programme window and the clause-coverage rule come from
-:mod:`isms.audits.programme`, which the rules AUD002-AUD004 use too, so the matrix's gaps are
-exactly what the mock audit reports.
+The independence conflicts are defined once, in
+:func:`isms.readiness.independence.independence_conflicts`: ``isms audit assign`` refuses an
+assignment that has one, and the mock-audit rule AUD006 reports audits of the programme that have
+one. The programme window and the clause-coverage rule come from :mod:`isms.audits.programme`,
+which the rules AUD002-AUD004 use too, so the matrix's gaps are exactly what the mock audit
+reports.
 """
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Q
 from django.utils import timezone
 
 from isms.audits.models import AuditChecklistItem, InternalAudit
@@ -37,10 +37,9 @@ from isms.audits.programme import (
     store_sample,
 )
 from isms.controls.models import SoAEntry
-from isms.documents.models import Document, DocumentVersion
 from isms.operations.models import AccessReview, Account, Incident, Supplier
 from isms.people.models import Person, TrainingCompletion
-from isms.risk.models import Asset
+from isms.readiness.independence import independence_conflicts
 
 Kind = AuditChecklistItem.Kind
 
@@ -191,201 +190,7 @@ def coverage_matrix(organisation, as_of: dt.date) -> Coverage:
     return Coverage(as_of=as_of, cycle=cycle, audits=[a.ref for a in audits], rows=rows)
 
 
-# Independence --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """Why ``person`` is not independent of ``audit``: ``what`` completes the sentence
-    "<person> ..." (e.g. "heads the Finance department, which the audit covers")."""
-
-    audit: InternalAudit
-    person: Person
-    subject: str  # "Department Finance", "Process Order to cash", "Assets", "Document POL-002"
-    what: str
-    department: str | None = None
-    process: str | None = None
-
-    @property
-    def reason(self) -> str:
-        return f"{self.person.name} ({self.person.email}) {self.what}"
-
-
-def auditors(audit: InternalAudit) -> list[Person]:
-    """The lead auditor, then the team (the lead counted once)."""
-    people = [audit.lead_auditor] if audit.lead_auditor_id else []
-    people += [p for p in audit.team.all() if p.pk != audit.lead_auditor_id]
-    return people
-
-
-def independence_conflicts(
-    organisation, pairs: Iterable[tuple[InternalAudit, Person]], as_of: dt.date
-) -> list[Conflict]:
-    """Every independence conflict of each (audit, auditor) pair at ``as_of``: the auditor
-
-    - works in or heads a department in the audit's scope;
-    - owns a process in scope;
-    - owns an asset in scope: an asset of an audited department or process;
-    - owns a document, or wrote or approved a version of it (approved or in effect by
-      ``as_of``, or undated), that documents a control in scope or a clause in scope (a
-      document for 9.2.2 conflicts with an audit of 9.2 and the other way round).
-
-    One conflict per department, process and document; the assets in scope an auditor owns
-    make one conflict together. A few queries for any number of pairs.
-    """
-    pairs = list(pairs)
-    if not pairs:
-        return []
-    audits = list({audit.pk: audit for audit, _ in pairs}.values())
-    prefetch_related_objects(
-        audits, "departments__manager", "processes__department", "controls", "clauses"
-    )
-    person_ids = {person.pk for _, person in pairs}
-    documents = _documents_of(organisation, person_ids, as_of)
-    assets = _assets_of(organisation, person_ids, audits)
-    by_pk = {audit.pk: audit for audit in audits}
-    conflicts = []
-    for given, person in pairs:
-        audit = by_pk[given.pk]
-        departments = list(audit.departments.all())
-        processes = list(audit.processes.all())
-        for department in departments:
-            roles = []
-            if person.department_id == department.pk:
-                roles.append("works in")
-            if department.manager_id == person.pk:
-                roles.append("heads")
-            if roles:
-                conflicts.append(
-                    Conflict(
-                        audit,
-                        person,
-                        f"Department {department.name}",
-                        f"{' and '.join(roles)} the {department.name} department, which the "
-                        "audit covers",
-                        department=department.name,
-                    )
-                )
-        for process in processes:
-            if process.owner_id == person.pk:
-                conflicts.append(
-                    Conflict(
-                        audit,
-                        person,
-                        f"Process {process.name}",
-                        f"owns the process {process.name}, which the audit covers",
-                        department=process.department.name if process.department else None,
-                        process=process.name,
-                    )
-                )
-        department_ids = {d.pk for d in departments}
-        process_ids = {p.pk for p in processes}
-        owned = [
-            asset
-            for asset in assets.get(person.pk, [])
-            if asset["department_id"] in department_ids or asset["process_id"] in process_ids
-        ]
-        if owned:
-            names = [f"{a['name']} ({a['department__name'] or a['process__name']})" for a in owned]
-            places = {a["department__name"] or a["process__department__name"] for a in owned}
-            conflicts.append(
-                Conflict(
-                    audit,
-                    person,
-                    "Assets",
-                    f"owns {len(owned)} asset(s) of the audited departments and processes: "
-                    + ", ".join(names),
-                    department=places.pop() if len(places) == 1 else None,
-                )
-            )
-        controls = {c.ref for c in audit.controls.all()}
-        clauses = {c.ref for c in audit.clauses.all()}
-        for document, roles, doc_controls, doc_clauses in documents.get(person.pk, []):
-            shared = sorted(doc_controls & controls) + [
-                ref for ref in sorted(doc_clauses) if matching_clauses(ref, clauses)
-            ]
-            if shared:
-                conflicts.append(
-                    Conflict(
-                        audit,
-                        person,
-                        f"Document {document.ref}",
-                        f"{' and '.join(roles)} document {document.ref} ({document.title}), "
-                        f"which covers {', '.join(shared)} in the audit's scope",
-                    )
-                )
-    return conflicts
-
-
-def _assets_of(organisation, person_ids: set[int], audits) -> dict[int, list[dict]]:
-    """For each person, the assets they own that belong to a department or process any of
-    ``audits`` covers (each audit then keeps its own)."""
-    department_ids = {d.pk for audit in audits for d in audit.departments.all()}
-    process_ids = {p.pk for audit in audits for p in audit.processes.all()}
-    if not department_ids and not process_ids:
-        return {}
-    rows = (
-        Asset.objects.filter(organisation=organisation, owner__in=person_ids)
-        .filter(Q(department__in=department_ids) | Q(process__in=process_ids))
-        .order_by("name")
-        .values(
-            "owner_id",
-            "name",
-            "department_id",
-            "department__name",
-            "process_id",
-            "process__name",
-            "process__department__name",
-        )
-    )
-    result: dict[int, list[dict]] = {}
-    for row in rows:
-        result.setdefault(row["owner_id"], []).append(row)
-    return result
-
-
-def _documents_of(organisation, person_ids: set[int], as_of: dt.date) -> dict[int, list]:
-    """For each person, the documents they own, or wrote or approved a version of (a version
-    counts when approved or in effect by ``as_of``, or undated), with the controls and
-    clauses they cover."""
-    current = Q(approved_on__lte=as_of) | Q(effective_on__lte=as_of)
-    current |= Q(approved_on=None, effective_on=None)
-    versions = (
-        DocumentVersion.objects.filter(organisation=organisation)
-        .filter(current)
-        .filter(Q(author__in=person_ids) | Q(approver__in=person_ids))
-        .values_list("document_id", "author_id", "approver_id")
-    )
-    roles: dict[tuple[int, int], set[str]] = {}
-    for document_id, author_id, approver_id in versions:
-        if author_id in person_ids:
-            roles.setdefault((author_id, document_id), set()).add("wrote a version of")
-        if approver_id in person_ids:
-            roles.setdefault((approver_id, document_id), set()).add("approved a version of")
-    owned = Document.objects.filter(organisation=organisation, owner__in=person_ids)
-    for owner_id, document_id in owned.values_list("owner_id", "pk"):
-        roles.setdefault((owner_id, document_id), set()).add("owns")
-    if not roles:
-        return {}
-    by_id = {
-        document.pk: document
-        for document in Document.objects.filter(
-            organisation=organisation, pk__in={document_id for _, document_id in roles}
-        ).prefetch_related("controls", "clauses")
-    }
-    order = {"owns": 0, "wrote a version of": 1, "approved a version of": 2}
-    result: dict[int, list] = {}
-    for (person_id, document_id), how in sorted(roles.items()):
-        document = by_id[document_id]
-        result.setdefault(person_id, []).append(
-            (
-                document,
-                sorted(how, key=order.get),
-                {c.ref for c in document.controls.all()},
-                {c.ref for c in document.clauses.all()},
-            )
-        )
-    return result
+# Assignment ----------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -393,8 +198,9 @@ def assign_auditor(
     audit: InternalAudit, person: Person, as_lead: bool, on: dt.date | None = None
 ) -> str:
     """Assign ``person`` to ``audit`` as lead auditor (``as_lead``) or team member, unless they
-    are not independent of its scope (see :func:`independence_conflicts`, judged at ``on``,
-    default today) or cannot audit at all (a completed or cancelled audit, a leaver).
+    are not independent of its scope (see
+    :func:`~isms.readiness.independence.independence_conflicts`, judged at ``on``, default today)
+    or cannot audit at all (a completed or cancelled audit, a leaver).
 
     Raises :class:`~isms.audits.programme.AssignmentRefused` listing every reason; returns a
     sentence saying what changed."""

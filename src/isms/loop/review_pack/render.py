@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from isms.readiness.review_pack.shape import MAX_ROWS, TEMPLATE, ReviewPack
+from isms.loop.review_pack.shape import MAX_ROWS, TEMPLATE, ReviewPack
 
 
 def long_date(value: dt.date) -> str:

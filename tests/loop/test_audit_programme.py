@@ -17,17 +17,14 @@ from isms.api import audits as audits_api
 from isms.api.auth import AUTH
 from isms.audits.models import AuditChecklistItem, InternalAudit
 from isms.audits.programme import AssignmentRefused, default_seed, draw
+from isms.catalog.models import Clause
 from isms.cli import audit as audit_cli
 from isms.core.permissions import Role
 from isms.core.services import create_api_token
+from isms.leadership.models import RoleAssignment
+from isms.loop.audit_programme import SAMPLERS, assign_auditor, coverage_matrix, sample_audit
 from isms.people.models import Department, Person
-from isms.readiness.audit_programme import (
-    SAMPLERS,
-    assign_auditor,
-    coverage_matrix,
-    independence_conflicts,
-    sample_audit,
-)
+from isms.readiness.independence import independence_conflicts
 from isms.risk.models import Process
 from tests.readiness.conftest import AS_OF, PEOPLE, keys
 from tests.readiness.rules.test_soa import full_soa
@@ -108,7 +105,8 @@ def test_an_audit_completed_after_the_date_counts_as_planned(organisation, load)
 # Independence --------------------------------------------------------------------------------
 
 #: Engineering is audited (department, the Release process, its assets, control 5.15 and
-#: clause 9.2); every extra person sits in Finance and has one tie to that scope.
+#: clause 9.2); every extra person sits in Finance and has one tie to that scope (aowner owns an
+#: asset of the Release process, which is not a conflict).
 INDEPENDENCE = """
   - {email: head@acme.example, name: Hana Head, department: Finance}
   - {email: powner@acme.example, name: Pat Owner, department: Finance}
@@ -117,6 +115,9 @@ INDEPENDENCE = """
   - {email: writer@acme.example, name: Will Writer, department: Finance}
   - {email: approver@acme.example, name: Abe Approver, department: Finance}
   - {email: old@acme.example, name: Olga Old, department: Finance, leave_date: 2026-01-31}
+  - {email: imgr@acme.example, name: Isla Manager, department: Finance}
+ISMS roles:
+  - {role: isms_manager, person: imgr@acme.example, assigned_on: 2025-01-01}
 Processes:
   - {name: Release, department: Engineering, owner: powner@acme.example}
   - {name: Order to cash, department: Finance, owner: fin@acme.example}
@@ -145,7 +146,11 @@ CONFLICTS = [
     ("eng@acme.example", "Department Engineering", "works in the Engineering department"),
     ("head@acme.example", "Department Engineering", "heads the Engineering department"),
     ("powner@acme.example", "Process Release", "owns the process Release"),
-    ("aowner@acme.example", "Assets", "owns 1 asset(s) of the audited departments and "),
+    (
+        "imgr@acme.example",
+        "ISMS manager",
+        "holds the ISMS manager role and so runs the processes of 9.2, which the audit covers",
+    ),
     ("downer@acme.example", "Document POL-002", "owns document POL-002"),
     ("writer@acme.example", "Document PRO-007", "wrote a version of document PRO-007"),
     ("approver@acme.example", "Document POL-002", "approved a version of document POL-002"),
@@ -180,12 +185,32 @@ def test_assignment_is_refused_for_each_conflict(scoped, findings, email, subjec
     assert f"IA-1 / {email} / {subject}" in keys(findings("AUD006"))
 
 
-def test_the_asset_conflict_names_the_assets(scoped):
-    (conflict,) = independence_conflicts(
+def test_owning_an_asset_of_the_audited_scope_is_not_a_conflict(scoped):
+    # aowner@ owns the Build server of the audited Release process: not their own work.
+    assert independence_conflicts(
         scoped.organisation, [(scoped, person("aowner@acme.example"))], AS_OF
-    )
-    assert conflict.what.endswith("Build server (Release)")
-    assert conflict.subject == "Assets"
+    ) == []
+    assign_auditor(scoped, person("aowner@acme.example"), True, on=dt.date(2026, 11, 30))
+    scoped.refresh_from_db()
+    assert scoped.lead_auditor.email == "aowner@acme.example"
+
+
+def test_the_isms_manager_conflicts_only_with_their_own_processes(scoped):
+    manager = person("imgr@acme.example")
+    found = independence_conflicts(scoped.organisation, [(scoped, manager)], AS_OF)
+    assert [c.subject for c in found] == ["ISMS manager"], "IA-1 covers 9.2"
+    scoped.clauses.set(Clause.objects.filter(ref__in=["7.5", "10"]))
+    (conflict,) = independence_conflicts(scoped.organisation, [(scoped, manager)], AS_OF)
+    assert "10.2" in conflict.what, "clause 10 includes corrective action"
+    scoped.clauses.set(Clause.objects.filter(ref__in=["6.1.2", "7.5"]))
+    (conflict,) = independence_conflicts(scoped.organisation, [(scoped, manager)], AS_OF)
+    assert "6.1" in conflict.what, "a sub-clause of 6.1 is the ISMS manager's risk process"
+    scoped.clauses.set(Clause.objects.filter(ref__in=["7.5", "8.1"]))
+    assert independence_conflicts(scoped.organisation, [(scoped, manager)], AS_OF) == []
+    # Not the ISMS manager any more when the audit starts: no conflict.
+    scoped.clauses.set(Clause.objects.filter(ref="9.2"))
+    RoleAssignment.objects.filter(person=manager).update(ended_on=dt.date(2026, 6, 30))
+    assert independence_conflicts(scoped.organisation, [(scoped, manager)], AS_OF) == []
 
 
 def test_an_independent_auditor_is_assigned_lead_then_team(scoped):

@@ -5,6 +5,7 @@ from typer.testing import CliRunner
 
 from isms.audits.models import Nonconformity
 from isms.cli.app import app
+from tests.readiness.conftest import AS_OF
 from tests.readiness.rules.test_soa import full_soa
 
 pytestmark = pytest.mark.django_db
@@ -14,26 +15,41 @@ def cli(*args):
     return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
 
 
-def test_raise_from_the_latest_run_once(organisation):
+def test_raise_from_the_latest_run_once(organisation, load):
+    """One finding (two SoA rows, seen by two rules) is one NC covering both rows; raising again
+    adds nothing; once the NC is analysed and planned, the next run credits it."""
     full_soa(organisation, **{"7.4": {"applicable": False}, "5.7": {"implementation_status": ""}})
     cli("assess", "--org", "acme", "--as-of", "2026-11-30", "--select", "SOA002,SOA004")
     result = cli("nc", "raise", "--org", "acme")
     assert result.exit_code == 0, result.output
-    assert "Raised 2 nonconformities" in result.stdout
-    ncs = {nc.finding_code: nc for nc in Nonconformity.objects.all()}
-    assert set(ncs) == {"SOA002", "SOA004"}
-    soa002 = ncs["SOA002"]
-    assert (soa002.ref, soa002.source, soa002.grade) == ("NC-2026-001", "mock_audit", "minor")
-    assert soa002.finding_subject == "SoA: 7.4" and soa002.reference == "6.1.3 d"
-    assert str(soa002.due_on) == "2027-01-29" and "7.4" in soa002.description
+    assert "Raised 1 nonconformit" in result.stdout
+    (nc,) = Nonconformity.objects.all()
+    assert (nc.ref, nc.source, nc.grade) == ("NC-2026-001", "mock_audit", "minor")
+    assert (nc.finding_code, nc.finding_subject, nc.reference) == ("SOA002", "", "6.1.3 d")
+    assert str(nc.due_on) == "2027-01-29"
+    assert "7.4" in nc.description and "5.7" in nc.description
+    assert "2 of 93 SoA entries" in nc.description
 
     cli("assess", "--org", "acme", "--as-of", "2026-11-30", "--select", "SOA002,SOA004")
     again = cli("nc", "raise", "--org", "acme")
     assert (
         "Raised 0 nonconformities" in again.stdout
-        and "2 finding(s) already had one" in again.stdout
+        and "1 finding(s) already had one" in again.stdout
     )
-    assert Nonconformity.objects.count() == 2
+    assert Nonconformity.objects.count() == 1
+
+    planned = cli(
+        "nc", "plan", "NC-2026-001", "--org", "acme", "--root-cause", "No SoA review step",
+        "--action", "SoA reviewed against the risk register at every change",
+        "--process", "SoA maintenance", "--owner", "isms@acme.example", "--due", "2027-01-15",
+    )  # fmt: skip
+    assert planned.exit_code == 0, planned.output
+    from isms.readiness.engine import run_assessment
+
+    after = run_assessment(organisation, AS_OF, select=["SOA002", "SOA004"])
+    assert after.findings == []
+    assert [f.key for f in after.credited] == ["SOA002"]
+    assert [nc.ref for nc in after.credited[0].ncs] == ["NC-2026-001"]
 
 
 def test_raise_without_a_run_is_bad_input(organisation):

@@ -5,8 +5,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from isms.readiness.models import Assessment, AssessmentFinding
-from isms.readiness.review_pack.shape import (
+from isms.loop.review_pack.shape import (
     TA,
     Fact,
     Period,
@@ -16,6 +15,7 @@ from isms.readiness.review_pack.shape import (
     plural,
     records_table,
 )
+from isms.readiness.models import Assessment, AssessmentFinding
 from isms.risk.models import Risk, RiskMethod, TreatmentAction
 
 

@@ -21,11 +21,7 @@ from isms.cli import review as review_cli
 from isms.context.models import ContextIssue
 from isms.core.actor import acting_as
 from isms.core.services import set_membership
-from isms.operations.models import Incident
-from isms.people.models import Person
-from isms.readiness.engine import run_assessment
-from isms.readiness.models import Assessment
-from isms.readiness.review_pack import (
+from isms.loop.review_pack import (
     INPUT_FIELDS,
     MAX_ROWS,
     ReviewRefused,
@@ -36,6 +32,10 @@ from isms.readiness.review_pack import (
     sign_review,
     write_pdf,
 )
+from isms.operations.models import Incident
+from isms.people.models import Person
+from isms.readiness.engine import run_assessment
+from isms.readiness.models import Assessment
 from isms.readiness.store import save_result
 
 pytestmark = pytest.mark.django_db

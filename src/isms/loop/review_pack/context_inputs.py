@@ -5,7 +5,7 @@ from django.db.models.functions import Trim
 
 from isms.audits.models import Nonconformity
 from isms.context.models import ContextIssue, InterestedParty, PartyRequirement
-from isms.readiness.review_pack.shape import (
+from isms.loop.review_pack.shape import (
     MAX_ROWS,
     NC,
     TA,

@@ -11,7 +11,7 @@ from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, Q,
 from isms.audits.models import ManagementReview, Nonconformity
 from isms.risk.models import TreatmentAction
 
-TEMPLATE = "readiness/review_pack.html"
+TEMPLATE = "loop/review_pack.html"
 #: Rows shown per table; the figures above each table count every record.
 MAX_ROWS = 50
 #: Period covered when no earlier management review exists.

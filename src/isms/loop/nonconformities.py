@@ -1,0 +1,68 @@
+"""Turning mock-audit findings into nonconformities (a finding accepted becomes an NC)."""
+
+import datetime as dt
+
+from django.db import transaction
+
+from isms.audits.models import Nonconformity
+from isms.audits.nonconformities import next_ref
+from isms.readiness.models import Assessment
+
+
+@transaction.atomic
+def raise_from_assessment(organisation, assessment: Assessment, on: dt.date | None = None):
+    """One NC per major or minor finding of ``assessment``, covering every instance of it (an
+    ownership major counts once, the findings it groups do not); never a second NC for the same
+    finding.
+
+    The NC records the finding's lead rule in ``finding_code`` and leaves ``finding_subject``
+    empty, which tells the mock audit that the NC covers the whole issue: the next run credits
+    it while its corrective action is on time (docs/mock-audit.md, "Credit").
+
+    Returns (created NCs, number of findings that already had one)."""
+    on = on or assessment.as_of
+    existing = set(
+        Nonconformity.objects.filter(organisation=organisation)
+        .exclude(finding_code="")
+        .values_list("finding_code", "finding_subject")
+    )
+    created, skipped = [], 0
+    findings = assessment.findings.filter(grouped_in__isnull=True, grade__in=["major", "minor"])
+    for finding in findings.order_by("due", "key"):
+        link = _link(finding)
+        if link in existing:
+            skipped += 1
+            continue
+        nc = Nonconformity.objects.create(
+            organisation=organisation,
+            ref=next_ref(organisation, on.year),
+            source=Nonconformity.Source.MOCK_AUDIT,
+            grade=finding.grade,
+            finding_code=link[0],
+            finding_subject=link[1],
+            reference=finding.reference[:20],
+            raised_on=on,
+            description=_description(finding),
+            due_on=finding.due,
+        )
+        existing.add(link)
+        created.append(nc)
+    return created, skipped
+
+
+def _link(finding) -> tuple[str, str]:
+    """(finding_code, finding_subject) for the NC: the issue, or the area of an ownership major."""
+    if " " in finding.key:  # "ESC001 department:Manufacturing"
+        code, _, area = finding.key.partition(" ")
+        dimension, _, value = area.partition(":")
+        kind = "Departments" if dimension == "department" else "Processes"
+        return code, f"{kind}: {value}"
+    return finding.key, ""
+
+
+def _description(finding) -> str:
+    lines = [finding.statement or finding.title, "", f"Objective evidence ({finding.extent}):"]
+    lines += [f"- {instance['detail']}" for instance in finding.evidence]
+    if len(finding.references) > 1:
+        lines += ["", f"Also cites: {', '.join(finding.references[1:])}."]
+    return "\n".join(lines)

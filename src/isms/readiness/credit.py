@@ -1,0 +1,166 @@
+"""Credit for a living system: how the organisation's own nonconformity log bears on a finding.
+
+An NC of the log concerns a finding when
+- its ``finding_subject`` ("Suppliers: Don Valley PCB Assembly Ltd") names a record of one of the
+  finding's instances, with ``finding_code`` empty or equal to the issue or rule; or
+- its ``finding_code`` names the finding's issue or one of its rules and ``finding_subject`` is
+  empty (the NC covers the whole issue: this is how ``isms nc raise`` records it); or
+- the NC itself is an instance (a rule observed the NC).
+
+Each linked NC is in one state at the audit date (see ``nc_state``); ``judge`` turns the states
+into the outcome the engine applies:
+
+- ``credited``: every linked NC is being corrected on time and no instance has a direct security
+  effect: the finding raises no new NC and is listed as positive evidence under 10.2;
+- ``overdue``: a corrective action is past its due date: the finding becomes an NC on 10.2 naming
+  the original issue;
+- ``recurrence``: an NC about the same issue was verified effective, yet the problem is present:
+  an NC on the original requirement that cites 10.2 too, and a candidate major;
+- ``reopened``: an NC was closed without an effective verification and the problem is present;
+- ``none``: the log says nothing about it.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from isms.readiness.finding import NcLink, Observation, Subject
+
+NC_TYPE = "Nonconformities"
+
+
+@dataclass(frozen=True)
+class LoggedNc:
+    ref: str
+    code: str
+    subject: Subject | None
+    status: str
+    raised_on: dt.date
+    due_on: dt.date | None
+    implemented_on: dt.date | None
+    closed_on: dt.date | None
+    effective: bool | None
+    analysed: bool
+
+    def state(self, as_of: dt.date) -> str:
+        if self.status == "closed" or (self.closed_on and self.closed_on <= as_of):
+            return "closed_effective" if self.effective else "closed_unverified"
+        if self.implemented_on and self.implemented_on <= as_of:
+            return "on_time"  # done, waiting for its effectiveness check
+        if self.due_on and self.due_on < as_of:
+            return "overdue"
+        if not self.analysed or self.due_on is None:
+            return "unplanned"
+        return "on_time"
+
+    def link(self, as_of: dt.date) -> NcLink:
+        return NcLink(self.ref, self.status, self.due_on, self.state(as_of))
+
+
+def load_log(organisation, as_of: dt.date) -> list[LoggedNc]:
+    """The NCs raised on or before the audit date (one query)."""
+    from isms.audits.models import Nonconformity
+
+    rows = Nonconformity.objects.filter(organisation=organisation, raised_on__lte=as_of).values(
+        "ref",
+        "finding_code",
+        "finding_subject",
+        "status",
+        "raised_on",
+        "due_on",
+        "implemented_on",
+        "closed_on",
+        "effective",
+        "root_cause",
+        "corrective_action",
+    )
+    return [
+        LoggedNc(
+            ref=row["ref"],
+            code=row["finding_code"].strip(),
+            subject=Subject.parse(row["finding_subject"]),
+            status=row["status"],
+            raised_on=row["raised_on"],
+            due_on=row["due_on"],
+            implemented_on=row["implemented_on"],
+            closed_on=row["closed_on"] if row["closed_on"] and row["closed_on"] <= as_of else None,
+            effective=row["effective"],
+            analysed=bool(row["root_cause"].strip() and row["corrective_action"].strip()),
+        )
+        for row in sorted(rows, key=lambda r: r["ref"])
+    ]
+
+
+def record_links(log: list[LoggedNc]) -> dict[Subject, tuple[Subject, ...]]:
+    """An observation of an NC also concerns the record the NC is about."""
+    return {Subject(NC_TYPE, nc.ref): (nc.subject,) for nc in log if nc.subject}
+
+
+def covers(nc: LoggedNc, observation: Observation) -> bool:
+    """Whether ``nc`` is about the problem ``observation`` shows (see the module docstring).
+
+    An observation *of* the NC (its subject is the NC) is never covered by it: there the NC's
+    own handling is the problem."""
+    if observation.subject == Subject(NC_TYPE, nc.ref):
+        return False
+    if nc.subject is not None:
+        return nc.subject in observation.records and nc.code in ("", observation.code, observation.issue)
+    return bool(nc.code) and nc.code in (observation.code, observation.issue)
+
+
+def linked(log: list[LoggedNc], instances: list[Observation]) -> list[LoggedNc]:
+    """The NCs that cover an instance or are themselves an instance."""
+    records = {record for o in instances for record in o.records}
+    return [
+        nc
+        for nc in log
+        if Subject(NC_TYPE, nc.ref) in records or any(covers(nc, o) for o in instances)
+    ]
+
+
+@dataclass(frozen=True)
+class Judgement:
+    outcome: str
+    ncs: tuple[LoggedNc, ...]
+    #: The NC that decides the outcome (the effective one of a recurrence, the overdue one).
+    decisive: LoggedNc | None = None
+    #: Instances the organisation is correcting on time (moved to the credited list).
+    credited: tuple[Observation, ...] = ()
+    #: Whether every remaining instance is covered by the decisive NC.
+    whole: bool = False
+
+
+def judge(ncs: list[LoggedNc], instances: list[Observation], as_of: dt.date) -> Judgement:
+    if not ncs:
+        return Judgement("none", ())
+    states = {nc.ref: nc.state(as_of) for nc in ncs}
+    problems = [o for o in instances if o.subject.type != NC_TYPE]
+
+    def covering(observation, *wanted):
+        return [nc for nc in ncs if states[nc.ref] in wanted and covers(nc, observation)]
+
+    effective = [nc for o in problems for nc in covering(o, "closed_effective")]
+    if effective:
+        # The problem is present again although an action on it was verified effective.
+        return Judgement("recurrence", tuple(ncs), effective[-1], whole=True)
+    credited = tuple(
+        o
+        for o in instances
+        if not o.effect
+        and covering(o, "on_time")
+        and not covering(o, "overdue", "unplanned", "closed_unverified")
+    )
+    remaining = [o for o in instances if o not in credited]
+    if not remaining:
+        decisive = next(nc for nc in ncs if states[nc.ref] == "on_time")
+        return Judgement("credited", tuple(ncs), decisive, credited, whole=True)
+    overdue = [nc for nc in ncs if states[nc.ref] == "overdue"]
+    if overdue:
+        nc = overdue[0]
+        whole = all(
+            covers(nc, o) or o.subject == Subject(NC_TYPE, nc.ref) for o in remaining
+        )
+        return Judgement("overdue", tuple(ncs), nc, credited, whole)
+    reopened = [nc for o in remaining for nc in covering(o, "closed_unverified")]
+    if reopened:
+        return Judgement("reopened", tuple(ncs), reopened[-1], credited)
+    return Judgement("none", tuple(ncs), None, credited)
