@@ -156,8 +156,8 @@ class Card:
         ]
 
     @property
-    def owner(self) -> str:
-        return owner_of(self.finding)
+    def owners(self) -> list[str]:
+        return owners_of(self.finding)
 
     @property
     def due(self) -> str:
@@ -178,18 +178,18 @@ def _linked_nc(nc: NcLink) -> LinkedNc:
     )
 
 
-def owner_of(finding: Finding) -> str:
+def owners_of(finding: Finding) -> list[str]:
     """Who owns the action: the accountable people of the instances, else their departments (or
     the finding's), else "to assign"."""
     owners = sorted({o.owner for o in finding.instances if o.owner})
     if owners:
-        return ", ".join(owners)
+        return owners
     departments = sorted({o.department for o in finding.instances if o.department})
     if not departments and finding.department:
         departments = [finding.department]
     if departments:
-        return ", ".join(f"{d} department" for d in departments)
-    return TO_ASSIGN
+        return [f"{d} department" for d in departments]
+    return [TO_ASSIGN]
 
 
 def _cards(result: Result) -> list[Card]:
@@ -207,6 +207,30 @@ def _cards(result: Result) -> list[Card]:
             Card(number, f"finding-{number.lower()}", finding, result.stage, list(finding.grouped))
         )
     return cards
+
+
+GROUP_TITLES = {
+    1: {
+        "major": "Potential majors",
+        "minor": "Areas of concern",
+        "ofi": "Opportunities for improvement",
+    },
+    2: {
+        "major": "Major nonconformities",
+        "minor": "Minor nonconformities",
+        "ofi": "Opportunities for improvement",
+    },
+}
+
+
+def _card_groups(cards: list[Card], stage: int) -> list[dict]:
+    titles = GROUP_TITLES.get(stage, GROUP_TITLES[2])
+    groups = []
+    for grade in Grade:
+        members = [c for c in cards if c.grade == grade.value]
+        if members:
+            groups.append({"grade": grade.value, "title": titles[grade.value], "cards": members})
+    return groups
 
 
 def _plan(cards: list[Card]) -> list[Card]:
@@ -498,6 +522,7 @@ def build_context(result: Result) -> dict:
     audits = _last_audits(organisation, result.as_of)
     deadlines = result.cb_deadlines()
     upcoming = result.upcoming
+    registers = _register_counts(organisation)
     return {
         "organisation": organisation.name,
         "as_of": _date(result.as_of),
@@ -515,6 +540,7 @@ def build_context(result: Result) -> dict:
         "figures": _figures(result),
         "run_at": _run_at(result),
         "profile": result.profile,
+        "pervasive_percent": round(100 * result.profile.pervasive_share),
         "rules_run": len(result.rules_run),
         "errors": result.errors,
         "charts": charts,
@@ -522,16 +548,14 @@ def build_context(result: Result) -> dict:
         "scope": _scope(organisation, result.as_of),
         "soa_version": _soa_version(organisation, result.as_of),
         "criteria": _criteria_documents(organisation),
-        "registers": _register_counts(organisation),
+        "register_rows": [registers[i : i + 2] for i in range(0, len(registers), 2)],
         "populations": _populations(result),
         "credited": [
             {"finding": f, "ncs": [_linked_nc(nc) for nc in f.ncs], "extent": str(f.extent)}
             for f in result.credited
         ],
-        "majors": [c for c in cards if c.grade == "major"],
-        "minors": [c for c in cards if c.grade == "minor"],
-        "ofis": [c for c in cards if c.grade == "ofi"],
         "cards": cards,
+        "card_groups": _card_groups(cards, result.stage),
         "patterns": result.patterns,
         "advisories": result.advisories,
         "nc_log": _nc_log(organisation, result.as_of, result),
