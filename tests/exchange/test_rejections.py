@@ -63,8 +63,8 @@ def test_ten_planted_errors_are_reported_exactly_and_nothing_changes(tmp_path, o
         "Treatment plan, SoA, SoA versions, Objectives, Measurements, Documents, "
         "Document versions, Systems, Access reviews, Accounts, Suppliers, Incidents, "
         "Retention schedule, Deletion records, Data inventory, Internal audits, "
-        "Management reviews, Nonconformities, External audits, Audit checklist, Evidence, "
-        "Evidence links",
+        "Management reviews, Nonconformities, External audits, External audit findings, "
+        "Audit checklist, Evidence, Evidence links",
         "Departments, row 2, column manager: unknown person 'ghost@acme.example' "
         "(not in the People sheet or the database)",
         "People, row 2, column start_date: expected a date like 2026-03-31, got 'next monday'",

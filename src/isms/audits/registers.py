@@ -209,11 +209,11 @@ register(
         "the mock audit's prediction with them."
     ),
     example={
-        "ref": "CB-2026-S1-01",
-        "audit": "CB-2026-S1",
-        "grade": "area_of_concern",
-        "reference": "9.2",
-        "statement": "The audit programme does not show when clause 6.3 will be audited",
+        "ref": "CB-2027-S2-01",
+        "audit": "CB-2027-S2",
+        "grade": "minor",
+        "reference": "A.5.18",
+        "statement": "Two of ten sampled leavers still had Salesforce accounts after leaving",
         "nonconformity": "NC-2026-004",
     },
 )
