@@ -187,9 +187,12 @@ def test_assignment_is_refused_for_each_conflict(scoped, findings, email, subjec
 
 def test_owning_an_asset_of_the_audited_scope_is_not_a_conflict(scoped):
     # aowner@ owns the Build server of the audited Release process: not their own work.
-    assert independence_conflicts(
-        scoped.organisation, [(scoped, person("aowner@acme.example"))], AS_OF
-    ) == []
+    assert (
+        independence_conflicts(
+            scoped.organisation, [(scoped, person("aowner@acme.example"))], AS_OF
+        )
+        == []
+    )
     assign_auditor(scoped, person("aowner@acme.example"), True, on=dt.date(2026, 11, 30))
     scoped.refresh_from_db()
     assert scoped.lead_auditor.email == "aowner@acme.example"

@@ -338,3 +338,29 @@ def test_same_data_and_date_give_the_same_findings(organisation):
     first = run_assessment(organisation, AS_OF)
     second = run_assessment(organisation, AS_OF)
     assert [f.as_dict() for f in first.findings] == [f.as_dict() for f in second.findings]
+
+
+def test_a_certification_body_minor_still_open_at_surveillance_is_a_major(organisation, rules):
+    rules(fake_rule("TST001", systems("a")))
+    log(
+        organisation,
+        "NC-CB",
+        source="external_audit",
+        finding_subject="Systems: a",
+        due_on=dt.date(2026, 9, 30),
+    )
+    before = run_assessment(organisation, AS_OF).findings[0]
+    assert before.grade is Grade.MINOR, "not certified yet: an overdue action is a minor on 10.2"
+    ExternalAudit.objects.create(
+        organisation=organisation,
+        ref="CB-S2",
+        kind="stage2",
+        certification_body="CB",
+        planned_on=dt.date(2026, 1, 10),
+        held_on=dt.date(2026, 1, 12),
+        recommended=True,
+        decision_on=dt.date(2026, 2, 1),
+        certificate_expires_on=dt.date(2029, 1, 31),
+    )
+    (finding,) = run_assessment(organisation, AS_OF).findings
+    assert finding.grade is Grade.MAJOR and "NC-CB" in finding.grade_reason

@@ -1,9 +1,9 @@
 """How a requirement is cited: a clause ("9.2", "6.1.3 d"), an Annex A control ("A.5.18") or
 "Annex A" as a whole.
 
-The same rule as the mock-audit rule registry (``isms.readiness.registry.check_reference``), kept
-here so that register apps, which must not import ``readiness``, can validate what a user
-records (e.g. the reference of a certification body's finding). A test keeps the two in step.
+The one definition, kept in the catalogue so that register apps (which must not import
+``readiness``) validate what a user records, e.g. the reference of a certification body's
+finding, exactly as the mock-audit rule registry validates the references rules cite.
 """
 
 import re

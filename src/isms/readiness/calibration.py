@@ -269,7 +269,8 @@ def _reference_sort(reference: str) -> tuple:
 def _cites(finding: Predicted, recorded: Recorded) -> int | None:
     """How well ``finding`` cites the recorded reference, best first: 0 its lead reference as
     written, 1 its lead reference compared (see :func:`normalise`), 2 another reference as
-    written, 3 another reference compared; None when it does not cite it."""
+    written, 3 another reference compared, 4 its lead reference is a sub-clause of the recorded
+    clause (9.2.1 under 9.2), 5 another reference is; None when it does not cite it."""
     text = " ".join(recorded.reference.split())
     wanted = normalise(text)
     others = tuple(r for r in finding.references if r != finding.reference)
@@ -281,7 +282,17 @@ def _cites(finding: Predicted, recorded: Recorded) -> int | None:
         return 2
     if any(normalise(reference) == wanted for reference in others):
         return 3
+    if _within(finding.reference, wanted):
+        return 4
+    if any(_within(reference, wanted) for reference in others):
+        return 5
     return None
+
+
+def _within(reference: str, wanted: tuple[str, str]) -> bool:
+    """A predicted sub-clause under the recorded clause: the CB wrote 9.2, we cited 9.2.1."""
+    kind, clause = normalise(reference)
+    return kind == wanted[0] == "clause" and clause.startswith(f"{wanted[1]}.")
 
 
 def compare(findings, recorded) -> Comparison:

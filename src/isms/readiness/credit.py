@@ -40,6 +40,8 @@ class LoggedNc:
     closed_on: dt.date | None
     effective: bool | None
     analysed: bool
+    source: str = ""
+    grade: str = ""
 
     def state(self, as_of: dt.date) -> str:
         if self.status == "closed" or (self.closed_on and self.closed_on <= as_of):
@@ -72,6 +74,8 @@ def load_log(organisation, as_of: dt.date) -> list[LoggedNc]:
         "effective",
         "root_cause",
         "corrective_action",
+        "source",
+        "grade",
     )
     return [
         LoggedNc(
@@ -85,6 +89,8 @@ def load_log(organisation, as_of: dt.date) -> list[LoggedNc]:
             closed_on=row["closed_on"] if row["closed_on"] and row["closed_on"] <= as_of else None,
             effective=row["effective"],
             analysed=bool(row["root_cause"].strip() and row["corrective_action"].strip()),
+            source=row["source"],
+            grade=row["grade"],
         )
         for row in sorted(rows, key=lambda r: r["ref"])
     ]
@@ -164,3 +170,17 @@ def judge(ncs: list[LoggedNc], instances: list[Observation], as_of: dt.date) -> 
     if reopened:
         return Judgement("reopened", tuple(ncs), reopened[-1], credited)
     return Judgement("none", tuple(ncs), None, credited)
+
+
+def open_cb_minor(ncs, as_of: dt.date) -> LoggedNc | None:
+    """A minor the certification body raised that is not closed: at surveillance, a major."""
+    return next(
+        (
+            nc
+            for nc in ncs
+            if nc.source == "external_audit"
+            and nc.grade == "minor"
+            and not nc.state(as_of).startswith("closed")
+        ),
+        None,
+    )

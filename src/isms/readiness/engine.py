@@ -287,6 +287,9 @@ def run_assessment(
 
     log = credit.load_log(organisation, as_of)
     upcoming = _upcoming_audit(organisation, as_of)
+    surveillance = _certified(organisation, as_of) or (
+        upcoming is not None and upcoming.kind in ("surveillance", "recertification")
+    )
     findings, credited = [], []
     by_code = {rule.code: rule for rule in rules}
     for draft in consolidate(observations, credit.record_links(log)):
@@ -297,7 +300,7 @@ def run_assessment(
             credited.append(_finding(part, on_time, profile, as_of, by_code))
         if judgement.outcome != "credited":
             rest = draft.part([o for o in draft.instances if o not in judgement.credited])
-            findings.append(_finding(rest, judgement, profile, as_of, by_code))
+            findings.append(_finding(rest, judgement, profile, as_of, by_code, surveillance))
     found_patterns = patterns(findings, profile)
     findings = _escalate_ownership(findings, found_patterns)
     findings = [_with_due(f, as_of, profile, upcoming) for f in findings]
@@ -322,10 +325,15 @@ def run_assessment(
     return result
 
 
-def _finding(draft: Draft, judgement, profile: Profile, as_of, rules: dict) -> Finding:
+def _finding(
+    draft: Draft, judgement, profile: Profile, as_of, rules: dict, surveillance=False
+) -> Finding:
     lead_rule = rules.get(draft.issue) or get_rule(draft.issue)
     lead = draft.lead
-    grade, reason = grade_draft(draft, judgement, profile)
+    cb_minor = credit.open_cb_minor(judgement.ncs, as_of) if surveillance else None
+    if cb_minor is not None and judgement.outcome == "credited":
+        cb_minor = None  # credited findings are not findings
+    grade, reason = grade_draft(draft, judgement, profile, cb_minor)
     lead_references = {o.reference for o in lead}
     reference = (
         lead_rule.reference
@@ -464,6 +472,19 @@ def _upcoming_audit(organisation, as_of) -> UpcomingAudit | None:
         .first()
     )
     return UpcomingAudit(audit["ref"], audit["kind"], audit["planned_on"]) if audit else None
+
+
+def _certified(organisation, as_of) -> bool:
+    """Whether a certificate is in force: the next audits are surveillance audits."""
+    from isms.audits.models import ExternalAudit
+
+    return (
+        ExternalAudit.objects.filter(
+            organisation=organisation, recommended=True, decision_on__lte=as_of
+        )
+        .exclude(certificate_expires_on__lt=as_of)
+        .exists()
+    )
 
 
 def _figures(result: Result, context: RuleContext) -> dict:

@@ -5,6 +5,7 @@
 | major | a required process or record is absent or has broken down altogether (an instance of a rule whose own grade is major: no internal audit, no management review, no risk assessment, no SoA, no policy, no objectives, no scope) |
 | major | a lapse with a direct security effect seen in the data (an account used after its holder left, a breach not handled) |
 | major | a recurrence: the organisation verified a corrective action on this issue effective, and the problem is present again |
+| major | at a surveillance or recertification audit: a minor the certification body raised earlier is still open |
 | major | pervasive: at least ``pervasive_count`` independent records (default 3) **and** at least ``pervasive_share`` of the population (default 20%) |
 | minor | the requirement is implemented but a lapse was found (any instance graded minor) |
 | OFI | no requirement breached: register hygiene, good practice |
@@ -23,7 +24,9 @@ from isms.readiness.credit import Judgement
 from isms.readiness.finding import Finding, Grade
 
 
-def grade_draft(draft: Draft, judgement: Judgement, profile) -> tuple[Grade, str]:
+def grade_draft(
+    draft: Draft, judgement: Judgement, profile, surveillance_minor=None
+) -> tuple[Grade, str]:
     instances = draft.instances
     worst = max(instances, key=lambda o: o.grade.rank)
     extent = draft.extent
@@ -39,6 +42,12 @@ def grade_draft(draft: Draft, judgement: Judgement, profile) -> tuple[Grade, str
         return Grade.MAJOR, (
             f"Major: the problem recurred after the corrective action of {nc.ref} was verified "
             "effective, so the corrective action did not work."
+        )
+    if surveillance_minor is not None:
+        return Grade.MAJOR, (
+            f"Major: the certification body raised this as a minor nonconformity "
+            f"({surveillance_minor.ref}) and it is still not addressed at a surveillance or "
+            "recertification audit."
         )
     share = extent.share
     if (

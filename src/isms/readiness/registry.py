@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from isms.catalog.loader import read_rows
+from isms.catalog.references import check_reference
 from isms.readiness.finding import Grade, Observation
 
 SECTIONS = ("What it checks", "Why an auditor cares", "How to fix", "Grade")
@@ -53,27 +53,6 @@ class Rule:
 
 
 _RULES: dict[str, Rule] = {}
-_CLAUSES = frozenset(row["id"] for row in read_rows("clauses"))
-_CONTROLS = frozenset(row["id"] for row in read_rows("controls"))
-_CLAUSE_REFERENCE = re.compile(r"^(\d+(?:\.\d+)*)(?: [a-z])?$")
-
-
-def check_reference(reference: str) -> str:
-    """A clause ("9.2", "6.1.3 d"), an Annex A control written "A.5.18", or "Annex A".
-
-    Controls carry the "A." prefix because 5.1-5.3, 6.1-6.3, 7.1-7.5 and 8.1-8.3 are both
-    clauses and controls; a bare number always means the clause."""
-    if reference == "Annex A":
-        return reference
-    if reference.startswith("A.") and reference[2:] in _CONTROLS:
-        return reference
-    match = _CLAUSE_REFERENCE.match(reference)
-    if match and match.group(1) in _CLAUSES:
-        return reference
-    raise ValueError(
-        f"reference {reference!r} is neither a clause id (e.g. 9.2, 6.1.3 d) nor an Annex A "
-        "control written A.x.y"
-    )
 
 
 def parse_sections(doc: str | None, code: str) -> dict[str, str]:

@@ -5,7 +5,9 @@ import datetime as dt
 
 import pytest
 
-from tests.readiness.conftest import keys
+from isms.readiness.engine import Advisory, run_assessment
+from isms.readiness.finding import Subject
+from tests.readiness.conftest import AS_OF, keys
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +42,10 @@ def test_crt001_fires_without_a_completed_internal_audit(load, findings):
     load(REVIEW + STAGES)
     (finding,) = findings("CRT001")
     assert finding.subject.key == "CB-S2"
-    assert finding.grade == "major", "stage 2 is 49 days away"
+    # A readiness problem of the ISMS, not an advisory: the internal audit is absent (9.2).
+    assert (finding.grade, finding.reference) == ("major", "9.2")
     assert "no internal audit had been completed" in finding.detail
+    assert finding.related == (Subject("Internal audits", "Internal audit programme"),)
 
 
 def test_crt001_fires_without_a_review_after_the_audit(load, findings):
@@ -52,8 +56,20 @@ def test_crt001_fires_without_a_review_after_the_audit(load, findings):
     )
     (finding,) = findings("CRT001")
     assert "no management review" in finding.detail and "IA-2026-01" in finding.detail
-    (early,) = findings("CRT001", as_of=dt.date(2026, 9, 1))
-    assert early.grade == "minor", "stage 2 is more than 90 days away"
+    assert (finding.grade, finding.reference) == ("minor", "9.3")
+    assert finding.related == (Subject("Management reviews", "MR-2026-1"),), "MRV006's record"
+
+
+def test_crt001_joins_the_finding_on_the_same_review(load, findings, organisation):
+    load(
+        AUDIT
+        + REVIEW.replace("2026-04-16", "2026-02-16").replace("2026-04-20", "2026-02-20")
+        + STAGES
+    )
+    result = run_assessment(organisation, AS_OF, 1, select=["CRT001", "MRV006"])
+    (finding,) = result.findings
+    assert finding.codes == ("CRT001", "MRV006")
+    assert result.advisories == []
 
 
 def test_crt001_passes_with_a_full_cycle(load, findings):
@@ -78,7 +94,7 @@ def test_crt002_fires_when_stage2_follows_stage1_within_two_weeks(load, findings
     )
     (finding,) = findings("CRT002")
     assert finding.subject.key == "CB-S2"
-    assert finding.grade == "ofi"
+    assert isinstance(finding, Advisory), "the certification body's matter, not a finding"
     assert "only 7 day(s)" in finding.detail
 
 
@@ -98,6 +114,7 @@ def test_crt003_fires_for_an_old_or_missing_stage1(load, findings):
         )
     )
     (finding,) = findings("CRT003")
+    assert isinstance(finding, Advisory)
     assert "7 months after stage 1 audit CB-S1" in finding.detail
 
 
@@ -129,7 +146,7 @@ def test_crt004_fires_when_expiry_is_near_and_nothing_is_planned(load, findings)
     )
     (finding,) = findings("CRT004")
     assert finding.subject.key == "CB-S2"
-    assert finding.grade == "minor"
+    assert isinstance(finding, Advisory)
     assert "no recertification audit is planned" in finding.detail
 
 
@@ -139,10 +156,12 @@ def test_crt004_fires_when_recertification_comes_after_expiry(load, findings):
     assert "CB-RC is planned only for 2027-03-01" in finding.detail
 
 
-def test_crt004_fires_major_once_expired(load, findings):
+def test_crt004_fires_once_expired_as_an_advisory_not_a_finding(load, findings, organisation):
     load(external(CERTIFIED))
     (finding,) = findings("CRT004", as_of=dt.date(2027, 3, 1))
-    assert finding.grade == "major"
+    assert "expired on 2027-02-15" in finding.detail
+    result = run_assessment(organisation, dt.date(2027, 3, 1), 2, select=["CRT004"])
+    assert (result.findings, [a.code for a in result.advisories]) == ([], ["CRT004"])
 
 
 def test_crt004_passes_with_recertification_before_expiry(load, findings):
@@ -163,10 +182,11 @@ def test_crt005_fires_for_years_without_surveillance(load, findings):
     )
     found = {f.subject.key: f for f in findings("CRT005")}
     assert sorted(found) == ["Surveillance 2026"]
-    assert found["Surveillance 2026"].grade == "minor"
+    assert "none is held or planned in 2026" in found["Surveillance 2026"].detail
     (past,) = findings("CRT005", as_of=dt.date(2027, 1, 31))
     assert past.subject.key == "Surveillance 2026"
-    assert past.grade == "major"
+    assert isinstance(past, Advisory)
+    assert "none was held in 2026" in past.detail
 
 
 def test_crt005_passes_with_yearly_surveillance(load, findings):

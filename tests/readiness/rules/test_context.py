@@ -98,7 +98,8 @@ def test_ctx002_passes_judging_only_the_scope_in_force(load, findings):
 def test_ctx003_fires_without_a_climate_issue(load, findings):
     load(ISSUES)
     ContextIssue.objects.filter(category="climate_change").delete()
-    assert keys(findings("CTX003")) == ["4.1"]
+    (finding,) = findings("CTX003")
+    assert (finding.subject.key, finding.grade) == ("4.1", "ofi"), "an OFI, not a nonconformity"
 
 
 def test_ctx003_fires_for_a_determination_without_rationale(load, findings):
@@ -146,6 +147,8 @@ def test_ctx005_fires_for_requirements_with_no_response(load, findings):
     PartyRequirement.objects.filter(party__name="Customers").update(how_addressed="  ")
     (finding,) = findings("CTX005")
     assert finding.subject.key == "Customers / Incident notice within 24 hours"
+    assert finding.population.label == "interested-party requirements"
+    assert finding.population.size == PartyRequirement.objects.count()
 
 
 def test_ctx005_passes_when_every_requirement_is_addressed(load, findings):

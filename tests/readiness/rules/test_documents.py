@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from isms.people.models import TrainingCourse
 from isms.readiness.rules import documents
 from tests.readiness.conftest import keys
 
@@ -52,6 +53,8 @@ def test_doc001_fires_for_documents_past_their_review_date(load, findings):
     assert "due on 2026-08-01, 121 days before 2026-11-30" in found["POL-003"].detail
     assert found["POL-003"].department == "Finance"
     assert "due for review by 2026-06-01" in found["PRO-001"].detail
+    assert found["PRO-001"].reference == "A.5.1", "periodic review of policies is A.5.1"
+    assert found["PRO-001"].population.label == "documents"
 
 
 def test_doc001_passes_when_reviews_are_current(load, findings):
@@ -86,6 +89,7 @@ def test_doc002_fires_for_versions_in_effect_without_approval(load, findings):
     assert "no approver and no approval date" in found["PRO-012 / 1.1"].detail
     assert "no approval date (approver isms@acme.example)" in found["PRO-013 / 1.0"].detail
     assert found["PRO-012 / 1.1"].department == "Engineering"
+    assert {(f.issue, f.population.size) for f in found.values()} == {("DOC002", 2)}
 
 
 def test_doc002_passes_for_approved_versions_and_drafts(load, findings):
@@ -113,7 +117,9 @@ def test_doc003_fires_for_documents_without_versions(load, findings):
             " approved_on: 2027-01-10, effective_on: 2027-01-15",
         )
     )
-    assert keys(findings("DOC003", stage=1)) == ["PLN-009", "STD-002"]
+    found = findings("DOC003", stage=1)
+    assert keys(found) == ["PLN-009", "STD-002"]
+    assert {f.issue for f in found} == {"DOC002"}, "document control, led by DOC002"
 
 
 def test_doc003_passes_when_every_document_has_a_version(load, findings):
@@ -123,6 +129,32 @@ def test_doc003_passes_when_every_document_has_a_version(load, findings):
         + versions("document: PRO-012, version: '0.1', author: eng@acme.example")
     )
     assert findings("DOC003") == []
+
+
+def test_doc003_passes_with_evidence_that_the_document_exists(load, findings):
+    load(
+        docs(
+            "ref: STD-002, title: Secure configuration baseline, kind: standard",
+            "ref: PLN-009, title: Future plan, kind: plan",
+        )
+        + versions(
+            "document: PLN-009, version: '1.0', approver: isms@acme.example,"
+            " approved_on: 2027-01-10, effective_on: 2027-01-15",
+        )
+        + sheet(
+            "Evidence",
+            "ref: EV-1, title: Baseline on the wiki, kind: url,"
+            " url: 'https://wiki.example/baseline', collected_on: 2026-05-01",
+            "ref: EV-2, title: Plan review minutes, kind: note, collected_on: 2026-10-01",
+        )
+        + sheet(
+            "Evidence links",
+            "evidence: EV-1, record_type: Documents, record_key: STD-002",
+            "evidence: EV-2, record_type: Document versions, record_key: 'PLN-009 / 1.0'",
+        )
+    )
+    assert findings("DOC003") == []
+    assert keys(findings("DOC003", as_of=dt.date(2026, 4, 30))) == ["PLN-009", "STD-002"]
 
 
 def test_doc004_fires_without_an_approved_policy(load, findings):
@@ -171,18 +203,37 @@ Objectives:
   - {ref: OBJ-01, statement: Patch quickly}
 Training courses:
   - {name: Awareness, mandatory: yes}
+  - {name: ISO 27001 Lead Implementer, audience: specialists}
 Training completions:
   - {person: eng@acme.example, course: Awareness, completed_on: 2026-02-01}
+  - {person: isms@acme.example, course: ISO 27001 Lead Implementer, completed_on: 2025-10-01}
+ISMS roles:
+  - {role: isms_manager, person: isms@acme.example, assigned_on: 2024-01-01}
 """
 )
 
 
 def test_doc005_fires_for_evidence_of_competence(load, findings):
     (finding,) = findings("DOC005", stage=1)
-    assert (finding.subject.key, finding.reference, finding.grade) == ("7.2", "7.2", "major")
-    assert "no training completions" in finding.detail
+    assert (finding.subject.key, finding.reference, finding.grade) == ("7.2", "7.2 d", "minor")
+    assert finding.detail.startswith("Clause 7.2 d (Competence)")
+    assert "no role-specific training passed by the holders of ISMS roles" in finding.detail
+    assert finding.population.label == "clauses requiring documented information"
     load(docs("ref: PRO-011, title: Competence procedure, kind: procedure, clauses: '7.2'"))
     assert keys(findings("DOC005")) == ["7.2"], "a linked document needs a version"
+
+
+def test_doc005_fires_when_only_all_staff_training_is_recorded(load, findings):
+    load(
+        MANDATORY.replace(
+            "person: isms@acme.example, course: ISO", "person: eng@acme.example, course: ISO"
+        )
+    )
+    assert keys(findings("DOC005")) == ["7.2"], "eng holds no ISMS role"
+    load(sheet("ISMS roles", "role: asset_owner, person: eng@acme.example"), with_people=False)
+    assert findings("DOC005") == [], "role-specific training of a role holder"
+    TrainingCourse.objects.update(audience="all_staff")
+    assert keys(findings("DOC005")) == ["7.2"], "awareness for all staff is not competence"
 
 
 def test_doc005_fires_for_every_clause_when_no_other_rule_covers_it(load, findings, monkeypatch):

@@ -7,6 +7,7 @@ import pytest
 
 from isms.controls.models import Measurement, Objective
 from isms.people.models import Person
+from isms.readiness.finding import Subject
 from tests.readiness.conftest import PEOPLE, keys
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +63,12 @@ def test_obj002_fires_for_objectives_that_cannot_be_measured(objectives, finding
     assert "has no metric, target or measurement frequency" in found[0].detail
     assert found[0].department == "Engineering"
     assert found[1].detail.endswith("has no target.")
+    assert (found[0].issue, found[0].population.label, found[0].population.size) == (
+        "OBJ002",
+        "objectives",
+        4,
+    )
+    assert found[0].owner == "eng@acme.example"
 
 
 def test_obj002_passes_when_metric_target_and_frequency_are_set(objectives, findings):
@@ -83,7 +90,17 @@ def test_obj003_fires_without_a_current_owner_or_a_date(objectives, findings, lo
     found = findings("OBJ003")
     assert keys(found) == ["OBJ-01", "OBJ-02"]
     assert "has no owner and has no due date" in found[0].detail
+    assert (found[0].issue, found[0].related) == ("OBJ002", ())
     assert "gone@acme.example, who left on 2026-06-30" in found[1].detail
+    assert found[1].issue == "LDR003", "a leaver's objective is the leaver issue"
+    assert found[1].related == (Subject("People", "gone@acme.example"),)
+    assert found[1].population.label == "ISMS responsibilities"
+    Objective.objects.filter(ref="OBJ-02").update(due_on=None)
+    both = sorted(
+        (o for o in findings("OBJ003") if o.subject.key == "OBJ-02"), key=lambda o: o.issue
+    )
+    assert [o.issue for o in both] == ["LDR003", "OBJ002"]
+    assert both[1].detail.endswith("has no due date.")
 
 
 def test_obj003_passes_with_owners_and_dates(objectives, findings):

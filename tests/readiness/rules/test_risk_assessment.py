@@ -9,7 +9,7 @@ import pytest
 from isms.readiness.finding import Subject
 from isms.risk.models import Risk, RiskMethod
 from tests.readiness.conftest import keys
-from tests.readiness.rules.risk_register import LEAVER, METHOD, action, clean, risk
+from tests.readiness.rules.risk_register import LEAVER, METHOD, clean, risk
 
 pytestmark = pytest.mark.django_db
 

@@ -61,9 +61,7 @@ def test_sup002_fires_when_the_assessment_has_lapsed(load, findings):
     )
     found = findings("SUP002")
     assert keys(found) == ["Lawyers", "Old Co"]
-    assert {(f.issue, f.population) for f in found} == {
-        ("SUP002", Population("suppliers", 3))
-    }
+    assert {(f.issue, f.population) for f in found} == {("SUP002", Population("suppliers", 3))}
     assert "2025-10-01, 425 days before 2026-11-30" in next(
         f.detail for f in found if f.subject.key == "Old Co"
     )

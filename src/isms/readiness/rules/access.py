@@ -225,8 +225,7 @@ def leaver_account_still_active(ctx):
     grade=Grade.OFI,
     title="Active account linked to no person",
     statement=(
-        "The organisation has not linked every personal account to the person accountable for "
-        "it."
+        "The organisation has not linked every personal account to the person accountable for it."
     ),
 )
 def active_account_without_owner(ctx):
@@ -313,7 +312,8 @@ def access_review_missed_leaver(ctx):
         .order_by("system__name", "-reviewed_on")
     )
     population = ctx.population(
-        "systems with an access review", ctx.q(System).filter(access_reviews__reviewed_on__lte=ctx.as_of).distinct()
+        "systems with an access review",
+        ctx.q(System).filter(access_reviews__reviewed_on__lte=ctx.as_of).distinct(),
     )
     reported = set()
     for review in reviews:

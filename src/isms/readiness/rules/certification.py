@@ -2,6 +2,11 @@
 stage 2, timing between stage 1 and stage 2, surveillance every calendar year, recertification
 before the certificate expires, and the body's findings in the nonconformity log (F23).
 
+Two rules are findings about the ISMS: CRT001 (stage 2 before a completed internal audit and a
+management review after it, which 9.2 and 9.3 require; F23) and CRT006 (the body's findings not
+in the nonconformity log, 10.2). CRT002-CRT005 concern the timing of the certification process
+itself, the certification body's matter: they are advisories, reported apart from findings.
+
 Dates of external audits: an audit counts as held on ``held_on`` when that is on or before the
 audit date; otherwise it is upcoming on ``held_on`` (if recorded after the audit date) or on
 ``planned_on``.
@@ -62,13 +67,20 @@ def _name(audit) -> str:
     name="stage2-before-audit-and-review",
     reference="9.2",
     stage=1,
-    grade=Grade.MAJOR,
+    grade=Grade.MINOR,
     title="Stage 2 planned before an internal audit and management review cycle",
+    statement=(
+        "The organisation has not completed an internal audit and a management review that "
+        "considered it before its certification audit."
+    ),
+    version=2,
 )
 def stage2_before_audit_and_review(ctx):
     """
     What it checks: for each stage 2 audit still to come, that by the audit date at least one
     internal audit was completed and a management review was held on or after its completion.
+    This is a readiness problem of the ISMS (9.2, 9.3), not a matter of scheduling, so it is a
+    finding, not an advisory.
 
     Why an auditor cares: certification bodies require a full internal audit and management
     review cycle before stage 2; it is checked at stage 1. Without it, stage 2 is postponed or
@@ -77,8 +89,11 @@ def stage2_before_audit_and_review(ctx):
     How to fix: complete an internal audit, hold a management review that considers its results,
     and only then confirm the stage 2 date (move it if needed).
 
-    Grade: major when stage 2 is less than 90 days away (too late to catch up); minor when it is
-    further out and the cycle can still be completed.
+    Grade: major (citing 9.2) when no internal audit had been completed at all: the required
+    process is absent; minor (citing 9.3) when audits were completed but no management review
+    followed them. Never major by effect. The observation also concerns the internal audit
+    programme or the latest management review, the records AUD001, MRV001 and MRV006 observe,
+    so the same gap seen from the stage 2 date is one finding with them.
     """
     stage2s = list(_upcoming(ctx, STAGE_2))
     if not stage2s:
@@ -86,6 +101,8 @@ def stage2_before_audit_and_review(ctx):
     first_audit = completed_audits(ctx).order_by("done_on", "ref").first()
     if first_audit is None:
         gap = "no internal audit had been completed"
+        grade, reference = Grade.MAJOR, "9.2"
+        related = [Subject("Internal audits", "Internal audit programme")]
     else:
         reviews = ctx.q(ManagementReview).filter(
             held_on__gte=first_audit.done_on, held_on__lte=ctx.as_of
@@ -96,14 +113,19 @@ def stage2_before_audit_and_review(ctx):
             "no management review had been held since the first internal audit "
             f"({first_audit.ref}, completed {first_audit.done_on})"
         )
+        grade, reference = Grade.MINOR, "9.3"
+        latest = ctx.q(ManagementReview).filter(held_on__lte=ctx.as_of).order_by("-held_on").first()
+        related = [Subject("Management reviews", latest.ref if latest else "Management review")]
     for audit in stage2s:
         when = _date(audit)
         days = (when - ctx.as_of).days
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("External audits", audit.ref),
             f"{_name(audit)} is planned for {when}, {days} days after {ctx.as_of}, but by "
             f"{ctx.as_of} {gap}.",
-            grade=Grade.MAJOR if days < IMMINENT_DAYS else Grade.MINOR,
+            grade=grade,
+            reference=reference,
+            related=related,
         )
 
 
@@ -114,6 +136,12 @@ def stage2_before_audit_and_review(ctx):
     stage=1,
     grade=Grade.OFI,
     title="Stage 2 planned too soon after stage 1",
+    statement=(
+        "The organisation could leave time between stage 1 and stage 2 to address the stage 1 "
+        "concerns."
+    ),
+    advisory=True,
+    version=2,
 )
 def stage2_too_soon_after_stage1(ctx):
     """
@@ -127,7 +155,8 @@ def stage2_too_soon_after_stage1(ctx):
     How to fix: leave a few weeks between stage 1 and stage 2, or make sure that the stage 1
     concerns can be closed in the time left.
 
-    Grade: opportunity for improvement (back-to-back stages are allowed).
+    Grade: advisory, not graded: the interval between the stages is the certification body's
+    matter (back-to-back stages are allowed), reported apart from the findings.
     """
     stage1s = list(ctx.q(ExternalAudit).filter(kind=STAGE_1))
     for audit in _upcoming(ctx, STAGE_2):
@@ -138,7 +167,7 @@ def stage2_too_soon_after_stage1(ctx):
         stage1 = max(before, key=_date)
         gap = (when - _date(stage1)).days
         if gap < STAGE_GAP_MIN_DAYS:
-            yield ctx.finding(
+            yield ctx.observe(
                 Subject("External audits", audit.ref),
                 f"{_name(audit)} is planned for {when}, only {gap} day(s) after stage 1 audit "
                 f"{stage1.ref} ({_date(stage1)}).",
@@ -150,8 +179,14 @@ def stage2_too_soon_after_stage1(ctx):
     name="stage1-missing-or-outdated",
     reference="9.2",
     stage=1,
-    grade=Grade.MINOR,
+    grade=Grade.OFI,
     title="Stage 2 planned without a recent stage 1",
+    statement=(
+        "The organisation could agree with its certification body a stage 1 recent enough for "
+        "stage 2."
+    ),
+    advisory=True,
+    version=2,
 )
 def stage1_missing_or_outdated(ctx):
     """
@@ -166,7 +201,8 @@ def stage1_missing_or_outdated(ctx):
     How to fix: record the stage 1 audit (or plan one), and if the gap exceeds six months agree
     with the certification body whether stage 1 must be repeated, and budget for it.
 
-    Grade: minor for each stage 2 audit.
+    Grade: advisory, not graded: whether stage 1 must be repeated is the certification body's
+    decision, reported apart from the findings.
     """
     stage1s = list(ctx.q(ExternalAudit).filter(kind=STAGE_1))
     for audit in _upcoming(ctx, STAGE_2):
@@ -183,7 +219,7 @@ def stage1_missing_or_outdated(ctx):
                 f"{_name(audit)} is planned for {when}, {months.years * 12 + months.months} "
                 f"months after stage 1 audit {stage1.ref} ({_date(stage1)})."
             )
-        yield ctx.finding(Subject("External audits", audit.ref), detail)
+        yield ctx.observe(Subject("External audits", audit.ref), detail)
 
 
 @rule(
@@ -191,8 +227,14 @@ def stage1_missing_or_outdated(ctx):
     name="certificate-expiring-without-recertification",
     reference="9.2",
     stage=1,
-    grade=Grade.MINOR,
+    grade=Grade.OFI,
     title="Certificate expires without a recertification audit planned",
+    statement=(
+        "The organisation could book its recertification audit in time for the certificate's "
+        "expiry."
+    ),
+    advisory=True,
+    version=2,
 )
 def certificate_expiring_without_recertification(ctx):
     """
@@ -208,8 +250,9 @@ def certificate_expiring_without_recertification(ctx):
     How to fix: book the recertification audit with the certification body well before expiry
     (usually three to six months), leaving time to close any nonconformities before the date.
 
-    Grade: major when the certificate has expired without recertification; minor when it expires
-    within 90 days with no recertification audit planned in time.
+    Grade: advisory, not graded: recertification timing is part of the certification process,
+    not a requirement of the ISMS; reported apart from the findings (the detail says whether
+    the certificate has expired or is about to).
     """
     issuing = (
         _held(ctx)
@@ -231,11 +274,10 @@ def certificate_expiring_without_recertification(ctx):
     if expiry < ctx.as_of:
         if any(a.held_on and a.held_on <= ctx.as_of for a in recerts):
             return
-        yield ctx.finding(
+        yield ctx.observe(
             subject,
             f"The certificate confirmed by {issuing.ref} expired on {expiry}, and no "
             f"recertification audit had been held by {ctx.as_of}.",
-            grade=Grade.MAJOR,
         )
         return
     in_time = [a for a in recerts if _date(a) <= expiry]
@@ -248,7 +290,7 @@ def certificate_expiring_without_recertification(ctx):
         else "no recertification audit is planned"
     )
     days = (expiry - ctx.as_of).days
-    yield ctx.finding(
+    yield ctx.observe(
         subject,
         f"The certificate confirmed by {issuing.ref} expires on {expiry}, {days} days after "
         f"{ctx.as_of}, and {planned}.",
@@ -260,8 +302,14 @@ def certificate_expiring_without_recertification(ctx):
     name="surveillance-audit-missing",
     reference="9.2",
     stage=1,
-    grade=Grade.MINOR,
+    grade=Grade.OFI,
     title="No surveillance audit in a calendar year of the certificate",
+    statement=(
+        "The organisation could agree a surveillance audit for every calendar year of its "
+        "certificate."
+    ),
+    advisory=True,
+    version=2,
 )
 def surveillance_audit_missing(ctx):
     """
@@ -277,8 +325,9 @@ def surveillance_audit_missing(ctx):
     How to fix: agree the surveillance dates for the whole cycle with the certification body and
     record them as planned external audits; if one was missed, contact the body at once.
 
-    Grade: major for a past year without a surveillance audit (the certificate is at risk of
-    suspension); minor for the current year when none is held or planned.
+    Grade: advisory, not graded: surveillance timing is the certification body's matter;
+    reported apart from the findings (the detail says whether a past year was missed, which puts
+    the certificate at risk of suspension).
     """
     certification = (
         _held(ctx)
@@ -308,11 +357,10 @@ def surveillance_audit_missing(ctx):
                 break
         else:
             state = "none is held or planned" if current else "none was held"
-            yield ctx.finding(
+            yield ctx.observe(
                 Subject("External audits", f"Surveillance {year}"),
                 f"Certified since {certification.ref} on {certification.held_on}, but {state} "
                 f"in {year} (no surveillance or recertification audit).",
-                grade=Grade.MINOR if current else Grade.MAJOR,
             )
 
 
@@ -323,6 +371,10 @@ def surveillance_audit_missing(ctx):
     stage=2,
     grade=Grade.MINOR,
     title="Certification body findings missing from the nonconformity log",
+    statement=(
+        "The organisation has not recorded the nonconformities raised by its certification body "
+        "so that they are corrected and their causes removed."
+    ),
 )
 def external_audit_findings_not_logged(ctx):
     """
@@ -337,7 +389,7 @@ def external_audit_findings_not_logged(ctx):
     How to fix: log each of the certification body's nonconformities (source: external audit)
     with its correction, root cause, corrective action, owner and due date.
 
-    Grade: minor for each external audit.
+    Grade: minor for each external audit; never major by effect.
     """
     held = list(_held(ctx).order_by("held_on", "ref"))
     if not any(a.majors or a.minors for a in held):
@@ -357,7 +409,7 @@ def external_audit_findings_not_logged(ctx):
         if count >= found:
             continue
         until = f"before {end}" if end else f"by {ctx.as_of}"
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("External audits", audit.ref),
             f"{_name(audit)}, held on {audit.held_on}, raised {audit.majors} major and "
             f"{audit.minors} minor nonconformities, but only {count} nonconformity(ies) from an "

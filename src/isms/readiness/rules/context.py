@@ -37,6 +37,8 @@ def _blank(field: str) -> dict:
     stage=1,
     grade=Grade.MAJOR,
     title="No approved ISMS scope",
+    statement="The organisation has not determined and approved the scope of its information "
+    "security management system as documented information.",
 )
 def scope_not_approved(ctx):
     """
@@ -51,19 +53,20 @@ def scope_not_approved(ctx):
     How to fix: write the scope statement (what is covered, what is excluded and why, the
     interfaces with what is outside) and have top management approve it.
 
-    Grade: major when no scope is recorded at all; minor when only unapproved drafts exist.
+    Grade: one instance: major when no scope is recorded at all (the scope is absent); minor
+    when only unapproved drafts exist. No effect-based major.
     """
     if _scope_in_force(ctx) is not None:
         return
     drafts = list(ctx.q(Scope).order_by("version").values_list("version", flat=True))
     if not drafts:
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Clause", "4.3"),
             "No ISMS scope statement is recorded, so the boundaries of the ISMS and of the "
             "certificate are undefined.",
         )
     else:
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Scope", drafts[-1]),
             f"The scope exists only as draft(s) ({', '.join(drafts)}): none has an approver and "
             f"an approval date on or before {ctx.as_of}.",
@@ -78,6 +81,8 @@ def scope_not_approved(ctx):
     stage=1,
     grade=Grade.MINOR,
     title="Scope says nothing about exclusions or boundaries",
+    statement="The organisation has not determined the boundaries of its ISMS and the "
+    "interfaces and dependencies with activities outside it.",
 )
 def scope_boundaries_undefined(ctx):
     """
@@ -92,8 +97,8 @@ def scope_boundaries_undefined(ctx):
     How to fix: add what is excluded and why, and describe the interfaces: shared group
     services, outsourced operations, cloud providers, sites outside the scope.
 
-    Grade: minor when both exclusions and boundaries are missing; an opportunity for
-    improvement when only one of them is.
+    Grade: one instance (the scope in force): minor when both exclusions and boundaries are
+    missing; an opportunity for improvement when only one of them is. No effect-based major.
     """
     scope = _scope_in_force(ctx)
     if scope is None:
@@ -105,7 +110,7 @@ def scope_boundaries_undefined(ctx):
     ]
     if not missing:
         return
-    yield ctx.finding(
+    yield ctx.observe(
         Subject("Scope", scope.version),
         f"Scope {scope.version} (approved {scope.approved_on}) leaves "
         f"{' and '.join(missing)} empty.",
@@ -118,8 +123,11 @@ def scope_boundaries_undefined(ctx):
     name="climate-change-not-determined",
     reference="4.1",
     stage=1,
-    grade=Grade.MINOR,
+    grade=Grade.OFI,
     title="Climate change relevance not determined",
+    statement="The organisation has not recorded whether climate change is a relevant issue "
+    "for its ISMS, and why.",
+    version=2,
 )
 def climate_change_not_determined(ctx):
     """
@@ -135,11 +143,14 @@ def climate_change_not_determined(ctx):
     at sites, supplier disruption, customer or regulatory requirements) and write why, with the
     risks or actions that follow.
 
-    Grade: minor: one requirement not met.
+    Grade: opportunity for improvement: the determination may well have been made (in a
+    management meeting, in the context analysis) without being recorded here, and the
+    amendment adds no documented-information requirement; the auditor will ask about it. No
+    effect-based major.
     """
     issues = ctx.q(ContextIssue).filter(category=ContextIssue.Category.CLIMATE_CHANGE)
     if not issues.exists():
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Clause", "4.1"),
             "No context issue of category climate change is recorded, so there is no "
             "determination of whether climate change is relevant to the ISMS.",
@@ -147,10 +158,11 @@ def climate_change_not_determined(ctx):
         return
     for issue in issues.annotate(**_blank("rationale")).filter(rationale_trimmed=""):
         verdict = "relevant" if issue.is_relevant else "not relevant"
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Context issues", issue.title),
             f"Context issue {issue.title} determines climate change to be {verdict} but gives "
             "no rationale.",
+            population=ctx.population("climate change issues", issues),
         )
 
 
@@ -161,6 +173,8 @@ def climate_change_not_determined(ctx):
     stage=1,
     grade=Grade.MINOR,
     title="No internal or no external issues determined",
+    statement="The organisation has not determined the external and internal issues relevant "
+    "to its purpose that affect the intended outcomes of its ISMS.",
 )
 def context_issues_one_sided(ctx):
     """
@@ -175,7 +189,8 @@ def context_issues_one_sided(ctx):
     How to fix: review the context with management (PESTLE for the outside, the organisation's
     structure, capabilities, culture and obligations for the inside) and record both kinds.
 
-    Grade: major when no relevant issue is recorded at all; minor when one kind is missing.
+    Grade: one instance: major when no relevant issue is recorded at all (the context analysis
+    is absent); minor when one kind is missing. No effect-based major.
     """
     counts = dict(
         ctx.q(ContextIssue)
@@ -185,7 +200,7 @@ def context_issues_one_sided(ctx):
         .order_by()
     )
     if not counts:
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Clause", "4.1"),
             "No relevant internal or external context issue is recorded.",
             grade=Grade.MAJOR,
@@ -194,7 +209,7 @@ def context_issues_one_sided(ctx):
     for kind in (ContextIssue.Kind.INTERNAL, ContextIssue.Kind.EXTERNAL):
         if not counts.get(kind):
             other = sum(counts.values())
-            yield ctx.finding(
+            yield ctx.observe(
                 Subject("Context issues", kind.label.lower()),
                 f"No relevant {kind.label.lower()} context issue is recorded (the context holds "
                 f"{other} relevant issue(s) of the other kind).",
@@ -208,6 +223,8 @@ def context_issues_one_sided(ctx):
     stage=1,
     grade=Grade.MINOR,
     title="Interested-party requirement with no response",
+    statement="The organisation has not determined which requirements of interested parties "
+    "will be addressed through its ISMS.",
 )
 def party_requirement_not_addressed(ctx):
     """
@@ -221,7 +238,8 @@ def party_requirement_not_addressed(ctx):
     How to fix: for each requirement, name the process, control or document that meets it, or
     record that it is out of the ISMS and who handles it instead.
 
-    Grade: minor for each requirement.
+    Grade: one instance (one requirement) is minor; major when pervasive among the recorded
+    requirements. No effect-based major.
     """
     requirements = (
         ctx.q(PartyRequirement)
@@ -230,10 +248,11 @@ def party_requirement_not_addressed(ctx):
         .select_related("party")
     )
     for requirement in requirements:
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Party requirements", f"{requirement.party.name} / {requirement.requirement}"),
             f"Interested party {requirement.party.name} requires "
             f"{requirement.requirement!r}, but nothing says how the ISMS addresses it.",
+            population=ctx.population("interested-party requirements", ctx.q(PartyRequirement)),
         )
 
 
@@ -244,6 +263,7 @@ def party_requirement_not_addressed(ctx):
     stage=1,
     grade=Grade.OFI,
     title="Context issue not reviewed in the last 12 months",
+    statement="The organisation has not reviewed some of its context issues in the last 12 months.",
 )
 def context_issue_not_reviewed(ctx):
     """
@@ -257,7 +277,8 @@ def context_issue_not_reviewed(ctx):
     How to fix: review the context issues at least once a year (typically as an input to the
     management review) and record the date on each.
 
-    Grade: opportunity for improvement for each issue.
+    Grade: opportunity for improvement for each issue (9.3 asks for changes to be considered,
+    not for a dated review of each issue). No effect-based major.
     """
     cutoff = ctx.months_ago(12)
     issues = ctx.q(ContextIssue).filter(Q(reviewed_on__isnull=True) | Q(reviewed_on__lt=cutoff))
@@ -267,10 +288,11 @@ def context_issue_not_reviewed(ctx):
             if issue.reviewed_on
             else "has no review date"
         )
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Context issues", issue.title),
             f"Context issue {issue.title} ({issue.get_kind_display().lower()}) {when}; "
             f"nothing since {cutoff}.",
+            population=ctx.population("context issues", ctx.q(ContextIssue)),
         )
 
 
@@ -281,6 +303,8 @@ def context_issue_not_reviewed(ctx):
     stage=1,
     grade=Grade.MAJOR,
     title="Interested parties or their requirements not determined",
+    statement="The organisation has not determined the interested parties relevant to its ISMS "
+    "and their requirements.",
 )
 def interested_parties_not_determined(ctx):
     """
@@ -295,12 +319,12 @@ def interested_parties_not_determined(ctx):
     How to fix: list customers, staff, owners, regulators, suppliers and others who affect or
     are affected by information security, and for each record what they require.
 
-    Grade: major when no interested party is recorded; opportunity for improvement for each
-    party without requirements.
+    Grade: one instance: major when no interested party is recorded (4.2 absent altogether);
+    opportunity for improvement for each party without requirements. No effect-based major.
     """
     parties = ctx.q(InterestedParty)
     if not parties.exists():
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Clause", "4.2"),
             "No interested party is recorded, so nothing shows which requirements the ISMS must "
             "meet.",
@@ -308,9 +332,10 @@ def interested_parties_not_determined(ctx):
         return
     requirements = PartyRequirement.objects.filter(party_id=OuterRef("pk"))
     for party in parties.filter(~Exists(requirements)):
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Interested parties", party.name),
             f"Interested party {party.name} ({party.get_kind_display().lower()}) has no "
             "requirement recorded.",
             grade=Grade.OFI,
+            population=ctx.population("interested parties", parties),
         )

@@ -257,8 +257,9 @@ def data_breach_without_lessons(ctx):
     or no lessons learned recorded.
 
     Why an auditor cares: learning from a personal data breach is learning from an incident
-    (5.27); the breach also touches the protection of personal data (5.34). Auditors, and regulators, expect the analysis to show why it
-    happened and what changed so that the same data does not leak the same way again.
+    (5.27); the breach also touches the protection of personal data (5.34). Auditors, and
+    regulators, expect the analysis to show why it happened and what changed so that the same
+    data does not leak the same way again.
 
     How to fix: complete the post-breach review with the data protection officer: record the
     cause, the decision on notifying the regulator and the people affected, and the changes

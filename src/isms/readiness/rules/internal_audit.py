@@ -240,9 +240,7 @@ def audit_programme_misses_controls(ctx):
     stage=2,
     grade=Grade.MINOR,
     title="Planned internal audit not carried out",
-    statement=(
-        "The organisation has not implemented its internal audit programme as planned."
-    ),
+    statement=("The organisation has not implemented its internal audit programme as planned."),
 )
 def internal_audit_overdue(ctx):
     """
@@ -404,7 +402,6 @@ def internal_auditor_not_independent(ctx):
             Subject("Internal audits", f"{audit.ref} / {person.email} / {conflict.subject}"),
             f"Internal audit {audit.ref} ({audit.title}): auditor {conflict.reason}.",
             population=_programme_population(ctx),
-            related=[Subject("Internal audits", audit.ref)],
             department=conflict.department,
             process=conflict.process,
         )

@@ -22,6 +22,7 @@ from isms.leadership.models import ResourceAllocation, RoleAssignment
 from isms.leadership.top_management import top_management_exists
 from isms.readiness.finding import Grade, Subject
 from isms.readiness.registry import rule
+from isms.readiness.rules._shared import LEAVER_ISSUE, responsibilities
 
 Role = RoleAssignment.Role
 
@@ -59,6 +60,10 @@ def _former(ctx, role: str) -> str:
     return f"The last holder, {last.person.email}, stopped holding it on {last.ended_on}."
 
 
+def _current_roles(ctx):
+    return ctx.q(RoleAssignment).filter(_held_on(ctx.as_of), _present(ctx.as_of))
+
+
 def _role_key(assignment) -> str:
     return f"{assignment.role} / {assignment.person.email}"
 
@@ -68,13 +73,16 @@ def _role_key(assignment) -> str:
     name="no-top-management-sponsor",
     reference="5.1",
     stage=1,
-    grade=Grade.MAJOR,
+    grade=Grade.OFI,
     title="No top-management sponsor for the ISMS",
+    statement="The organisation has not named a member of top management as the sponsor of its "
+    "ISMS.",
+    version=2,
 )
 def no_top_management_sponsor(ctx):
     """
     What it checks: that someone who is still with the organisation holds the top-management
-    sponsor role at the audit date.
+    sponsor role at the audit date. No clause requires such a role; it is good practice.
 
     Why an auditor cares: 5.1 asks top management to demonstrate leadership of the ISMS: set
     the policy and objectives, provide resources, sign the management review. An ISMS with no
@@ -84,11 +92,14 @@ def no_top_management_sponsor(ctx):
     How to fix: appoint a member of top management (usually the CEO or managing director) as
     the ISMS sponsor, record the appointment and what they are accountable for.
 
-    Grade: major: leadership of the ISMS is absent.
+    Grade: opportunity for improvement: the standard requires top management to demonstrate
+    leadership (5.1), not a named sponsor role; whether it does is judged from what top
+    management did (the policy, the management review, resources), which other rules check.
+    No effect-based major.
     """
     if _holders(ctx, Role.TOP_MANAGEMENT_SPONSOR).exists():
         return
-    yield ctx.finding(
+    yield ctx.observe(
         Subject("ISMS roles", Role.TOP_MANAGEMENT_SPONSOR.value),
         f"No current person holds the top-management sponsor role at {ctx.as_of}. "
         + _former(ctx, Role.TOP_MANAGEMENT_SPONSOR),
@@ -102,11 +113,16 @@ def no_top_management_sponsor(ctx):
     stage=1,
     grade=Grade.MAJOR,
     title="Nobody assigned to run the ISMS",
+    statement="The organisation has not assigned the responsibility and authority for ensuring "
+    "that the ISMS conforms to the standard and for reporting its performance to top "
+    "management.",
+    version=2,
 )
 def no_isms_manager(ctx):
     """
     What it checks: that someone who is still with the organisation holds the ISMS manager role
-    at the audit date.
+    or the CISO role at the audit date. The standard names no role: a CISO may hold the 5.3
+    responsibilities, so a CISO in post satisfies the rule.
 
     Why an auditor cares: 5.3 asks top management to assign the responsibility for making the
     ISMS conform to the standard and for reporting its performance. Without an ISMS manager
@@ -115,27 +131,15 @@ def no_isms_manager(ctx):
     How to fix: appoint an ISMS manager, record their responsibilities and authority, and make
     sure they have the time to do the job.
 
-    Grade: major when neither an ISMS manager nor a CISO is in post; minor when a CISO is in
-    post (the work is probably done, but the 5.3 responsibility is not formally assigned).
+    Grade: major: the 5.3 responsibility for the ISMS is assigned to nobody (a required
+    assignment absent altogether). No effect-based major.
     """
-    if _holders(ctx, Role.ISMS_MANAGER).exists():
+    if _holders(ctx, Role.ISMS_MANAGER).exists() or _holders(ctx, Role.CISO).exists():
         return
-    ciso = _holders(ctx, Role.CISO).select_related("person").order_by("pk").first()
-    if ciso is None:
-        detail = (
-            f"No current person holds the ISMS manager role (nor the CISO role) at {ctx.as_of}."
-        )
-        grade = Grade.MAJOR
-    else:
-        detail = (
-            f"No current person holds the ISMS manager role at {ctx.as_of}; the CISO "
-            f"{ciso.person.email} may do the work, but the responsibility is not assigned."
-        )
-        grade = Grade.MINOR
-    yield ctx.finding(
+    yield ctx.observe(
         Subject("ISMS roles", Role.ISMS_MANAGER.value),
-        f"{detail} {_former(ctx, Role.ISMS_MANAGER)}",
-        grade=grade,
+        f"No current person holds the ISMS manager role (nor the CISO role) at {ctx.as_of}. "
+        f"{_former(ctx, Role.ISMS_MANAGER)}",
     )
 
 
@@ -146,11 +150,16 @@ def no_isms_manager(ctx):
     stage=2,
     grade=Grade.MINOR,
     title="ISMS role still held by someone who has left",
+    statement="The organisation has not reassigned the ISMS responsibilities of people who "
+    "left: roles, risks, assets and objectives are still held by leavers.",
 )
 def role_held_by_leaver(ctx):
     """
     What it checks: ISMS role assignments that have not ended by the audit date although the
-    person holding them left on or before it.
+    person holding them left on or before it. This rule leads the leaver issue: risks (RSK017),
+    assets (RSK018) and objectives (OBJ003) still owned by a leaver are instances of the same
+    finding, each naming the leaver as a related record, drawn from the same population (the
+    ISMS responsibilities: role assignments in effect, risks, assets and objectives).
 
     Why an auditor cares: 5.3 asks for roles to be assigned and communicated; a role held by a
     leaver is a role nobody performs. It also shows the leaver process does not reach the ISMS,
@@ -159,7 +168,9 @@ def role_held_by_leaver(ctx):
     How to fix: end the assignment at the leave date, appoint a successor, and move the
     leaver's assets, risks and actions to them; add the ISMS roles to the leaver checklist.
 
-    Grade: minor for each role assignment.
+    Grade: one instance (one role, risk, asset or objective held by a leaver) is minor; the
+    finding is major when pervasive among the ISMS responsibilities. No effect-based major
+    here: a leaver's access used after leaving is the access rules' effect.
     """
     assignments = (
         ctx.q(RoleAssignment)
@@ -168,10 +179,13 @@ def role_held_by_leaver(ctx):
     )
     for assignment in assignments:
         person = assignment.person
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("ISMS roles", _role_key(assignment)),
             f"{person.name} ({person.email}) left on {person.leave_date} but still holds the "
             f"{assignment.get_role_display().lower()} role (no end date before {ctx.as_of}).",
+            issue=LEAVER_ISSUE,
+            related=[Subject("People", person.email)],
+            population=responsibilities(ctx),
             department=person.department.name if person.department_id else None,
         )
 
@@ -181,8 +195,11 @@ def role_held_by_leaver(ctx):
     name="no-resources-allocated",
     reference="7.1",
     stage=2,
-    grade=Grade.MINOR,
-    title="No resources allocated to the ISMS in the last 12 months",
+    grade=Grade.OFI,
+    title="No resources allocated to the ISMS recorded in the last 12 months",
+    statement="The organisation has not recorded the resources it provided for the ISMS in the "
+    "last 12 months.",
+    version=2,
 )
 def no_resources_allocated(ctx):
     """
@@ -197,8 +214,9 @@ def no_resources_allocated(ctx):
     posts, tools, auditor time, external help) with approver and date, and review them at each
     management review.
 
-    Grade: major when no resource was ever allocated; minor when the last allocation is more
-    than 12 months old.
+    Grade: opportunity for improvement: 7.1 requires resources to be determined and provided,
+    not a register of allocations; an ISMS that runs (audits, reviews, treatment actions done)
+    has resources whether or not they are recorded here. No effect-based major.
     """
     allocations = ctx.q(ResourceAllocation).filter(approved_on__lte=ctx.as_of)
     cutoff = ctx.months_ago(12)
@@ -206,13 +224,12 @@ def no_resources_allocated(ctx):
         return
     last = allocations.order_by("-approved_on").first()
     if last is None:
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Clause", "7.1"),
             f"No resource allocation for the ISMS has an approval date on or before {ctx.as_of}.",
-            grade=Grade.MAJOR,
         )
     else:
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Clause", "7.1"),
             f"The most recent resource allocation for the ISMS ({last.description}) was approved "
             f"on {last.approved_on}; none was approved after {cutoff}.",
@@ -224,9 +241,11 @@ def no_resources_allocated(ctx):
     name="resources-not-approved-by-top-management",
     reference="7.1",
     stage=2,
-    grade=Grade.MINOR,
+    grade=Grade.OFI,
     title="Resources not approved by top management",
-    version=2,
+    statement="The organisation has not recorded top management's approval of some resources "
+    "allocated to the ISMS.",
+    version=3,
 )
 def resources_not_approved_by_top_management(ctx):
     """
@@ -242,7 +261,9 @@ def resources_not_approved_by_top_management(ctx):
     How to fix: have the allocation approved by the sponsor or a member of the executive team
     (at the management review, or in the budget sign-off) and record who and when.
 
-    Grade: minor for each allocation.
+    Grade: opportunity for improvement for each allocation: 5.1 c asks top management to
+    ensure resources are available, not to sign each allocation, so who approved it is good
+    practice to show, not a requirement. No effect-based major.
     """
     approved_by_top_management = top_management_exists(
         ctx.organisation, person="approved_by_id", day="approved_on"
@@ -268,10 +289,13 @@ def resources_not_approved_by_top_management(ctx):
                 "management then (not the sponsor, not marked as top management, not a "
                 "department head reporting to the sponsor, or no longer with the organisation)"
             )
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Resources", allocation.description),
             f"Resource allocation {allocation.description!r} "
             f"({allocation.get_kind_display().lower()}) {why}.",
+            population=ctx.population(
+                "resource allocations", ctx.q(ResourceAllocation).exclude(approved_on__gt=ctx.as_of)
+            ),
         )
 
 
@@ -282,6 +306,8 @@ def resources_not_approved_by_top_management(ctx):
     stage=1,
     grade=Grade.OFI,
     title="ISMS role without described responsibilities",
+    statement="The organisation has not described the responsibilities and authorities of some "
+    "ISMS roles.",
 )
 def role_responsibilities_undefined(ctx):
     """
@@ -295,7 +321,7 @@ def role_responsibilities_undefined(ctx):
     How to fix: write a line or two per role: what the holder decides, does and reports, and to
     whom; share it with the holder.
 
-    Grade: opportunity for improvement for each role assignment.
+    Grade: opportunity for improvement for each role assignment. No effect-based major.
     """
     assignments = (
         ctx.q(RoleAssignment)
@@ -305,10 +331,11 @@ def role_responsibilities_undefined(ctx):
         .select_related("person__department")
     )
     for assignment in assignments:
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("ISMS roles", _role_key(assignment)),
             f"The {assignment.get_role_display().lower()} role held by "
             f"{assignment.person.email} describes no responsibilities.",
+            population=ctx.population("ISMS roles held", _current_roles(ctx)),
             department=(
                 assignment.person.department.name if assignment.person.department_id else None
             ),

@@ -1,5 +1,8 @@
 """Management review (9.3) and top management's part in it (5.1, 7.1): reviews held, complete
-inputs, decisions, resources and sign-off, and a review after the internal audit (F10, F23).
+inputs, decisions, resources and top management's part, and a review after the internal audit
+(F10, F23). Inputs, decisions, resources and top management's part are judged across the review
+cycle (the reviews of the 12 months up to the audit date), not meeting by meeting: the standard
+requires them of the management review, not of every session.
 
 *Top management* (who may sign a review) is defined once in
 :mod:`isms.leadership.top_management`, the definition ``isms review sign`` enforces: on the date
@@ -12,16 +15,13 @@ still with the organisation on that date.
 
 import datetime as dt
 
-from django.db.models import Q
-
 from isms.audits.models import ExternalAudit, ManagementReview
 from isms.leadership.models import ResourceAllocation
-from isms.leadership.top_management import top_management_exists
+from isms.leadership.top_management import is_top_management, top_management_on
 from isms.readiness.finding import Grade, Subject
 from isms.readiness.registry import rule
 from isms.readiness.rules.internal_audit import (
     PROGRAMME_MONTHS,
-    blank,
     completed_audits,
     is_blank,
 )
@@ -45,6 +45,31 @@ def recent_reviews(ctx):
     )
 
 
+#: Months of the review cycle: inputs, decisions and resources are judged across the reviews held
+#: in this period up to the audit date, not review by review.
+CYCLE_MONTHS = 12
+
+
+def _cycle(ctx) -> list:
+    """The reviews of the review cycle: held in the 12 months up to the audit date, oldest
+    first."""
+    return list(
+        held_reviews(ctx)
+        .filter(held_on__gt=ctx.months_ago(CYCLE_MONTHS))
+        .select_related("chair", "signed_by")
+        .prefetch_related("attendees")
+        .order_by("held_on", "ref")
+    )
+
+
+def _cycle_text(ctx, cycle) -> str:
+    refs = ", ".join(f"{r.ref} ({r.held_on})" for r in cycle)
+    return (
+        f"The {len(cycle)} management review(s) held between {ctx.months_ago(CYCLE_MONTHS)} and "
+        f"{ctx.as_of} ({refs})"
+    )
+
+
 def _input_label(field: str) -> str:
     return ManagementReview._meta.get_field(field).help_text.rstrip(".")
 
@@ -56,6 +81,10 @@ def _input_label(field: str) -> str:
     stage=1,
     grade=Grade.MAJOR,
     title="No management review in the last 12 months",
+    statement=(
+        "The organisation's top management has not reviewed the ISMS at planned intervals: no "
+        "management review was held in the twelve months before the audit."
+    ),
 )
 def no_recent_management_review(ctx):
     """
@@ -69,7 +98,8 @@ def no_recent_management_review(ctx):
     How to fix: hold a management review covering all the required inputs, record its decisions,
     actions and resources, have it signed by top management, and schedule the next one.
 
-    Grade: major: either no review was ever held, or the last one is more than a year old.
+    Grade: major, one instance: the required process is absent (no review was ever held) or
+    has stopped (the last one is more than a year old).
     """
     last = held_reviews(ctx).first()
     if last is not None and last.held_on >= ctx.months_ago(12):
@@ -82,7 +112,7 @@ def no_recent_management_review(ctx):
             f"The last management review, {last.ref}, was held on {last.held_on}, {days} days "
             f"before {ctx.as_of}; none was held in the 12 months before the audit date."
         )
-    yield ctx.finding(Subject("Management reviews", "Management review"), detail)
+    yield ctx.observe(Subject("Management reviews", "Management review"), detail)
 
 
 @rule(
@@ -91,39 +121,49 @@ def no_recent_management_review(ctx):
     reference="9.3.2",
     stage=1,
     grade=Grade.MINOR,
-    title="Management review did not cover all required inputs",
+    title="Management reviews of the cycle did not cover all required inputs",
+    statement=(
+        "The organisation has not considered all the inputs the standard requires in the "
+        "management reviews of the review cycle."
+    ),
+    version=2,
 )
 def management_review_inputs_missing(ctx):
     """
-    What it checks: each management review of the last 36 months records that it considered all
-    ten inputs the standard lists: previous actions, changes in issues, changes in interested
-    parties' needs, nonconformities, monitoring results, audit results, objectives, interested
-    parties' feedback, risk assessment and treatment, and improvement opportunities.
+    What it checks: across the management reviews of the review cycle (held in the 12 months
+    up to the audit date), that each of the ten inputs the standard lists was considered by at
+    least one of them: previous actions, changes in issues, changes in interested parties'
+    needs, nonconformities, monitoring results, audit results, objectives, interested parties'
+    feedback, risk assessment and treatment, and improvement opportunities. An input covered at
+    one review of the cycle and not at another is not judged: the standard does not require
+    every input at every meeting. One observation, on the latest review of the cycle.
 
-    Why an auditor cares: auditors read the review minutes against the list of inputs. A missing
-    input (often interested-party feedback or the status of previous actions) means top
-    management decided without the whole picture.
+    Why an auditor cares: auditors read the review minutes against the list of inputs. An input
+    that no review of the year considered (often interested-party feedback or the status of
+    previous actions) means top management decided without the whole picture.
 
     How to fix: add the missing inputs to the review agenda and template, cover them at the next
     review, and record in the minutes what was presented for each.
 
-    Grade: major when a review covered none of the inputs (it was a meeting, not a management
-    review); minor when some are missing.
+    Grade: minor; major when the reviews of the cycle covered none of the inputs at all (they
+    were meetings, not management reviews: the review is absent in substance). Never major by
+    effect. No observation without a review in the cycle (MRV001 reports it).
     """
+    cycle = _cycle(ctx)
+    if not cycle:
+        return
     fields = ManagementReview.INPUT_FIELDS
-    missing_any = Q()
-    for field in fields:
-        missing_any |= Q(**{field: False})
-    for review in recent_reviews(ctx).filter(missing_any):
-        missing = [field for field in fields if not getattr(review, field)]
-        grade = Grade.MAJOR if len(missing) == len(fields) else Grade.MINOR
-        labels = "; ".join(_input_label(field) for field in missing)
-        yield ctx.finding(
-            Subject("Management reviews", review.ref),
-            f"Management review {review.ref} ({review.held_on}) did not cover {len(missing)} of "
-            f"the {len(fields)} required inputs: {labels}.",
-            grade=grade,
-        )
+    missing = [field for field in fields if not any(getattr(r, field) for r in cycle)]
+    if not missing:
+        return
+    latest = cycle[-1]
+    labels = "; ".join(_input_label(field) for field in missing)
+    yield ctx.observe(
+        Subject("Management reviews", latest.ref),
+        f"{_cycle_text(ctx, cycle)} together did not cover {len(missing)} of the {len(fields)} "
+        f"required inputs: {labels}.",
+        grade=Grade.MAJOR if len(missing) == len(fields) else None,
+    )
 
 
 @rule(
@@ -132,28 +172,36 @@ def management_review_inputs_missing(ctx):
     reference="9.3.3",
     stage=2,
     grade=Grade.MINOR,
-    title="Management review recorded no decisions",
+    title="No management review of the cycle recorded decisions",
+    statement=(
+        "The organisation has not recorded decisions on continual improvement and on changes "
+        "to the ISMS as results of its management reviews."
+    ),
+    version=2,
 )
 def management_review_without_decisions(ctx):
     """
-    What it checks: each management review of the last 36 months records the decisions it took
-    (on improvement opportunities and on changes needed to the ISMS).
+    What it checks: that at least one management review of the review cycle (held in the 12
+    months up to the audit date) records the decisions it took (on improvement opportunities
+    and on changes needed to the ISMS). One observation, on the latest review of the cycle.
 
-    Why an auditor cares: the results of a management review are its decisions. Minutes that
-    only note what was presented show that top management listened but did not direct anything,
-    which auditors read as weak leadership commitment.
+    Why an auditor cares: the results of a management review are its decisions. Minutes of a
+    whole year that only note what was presented show that top management listened but did not
+    direct anything, which auditors read as weak leadership commitment.
 
     How to fix: record the decisions of each review (even "no change needed to the scope, risk
     acceptance criteria confirmed"), with the actions, owners and dates that follow from them.
 
-    Grade: minor for each review.
+    Grade: minor; never major by effect.
     """
-    for review in recent_reviews(ctx).filter(blank("decisions")):
-        actions = "" if is_blank(review.actions) else " (only actions are listed)"
-        yield ctx.finding(
-            Subject("Management reviews", review.ref),
-            f"Management review {review.ref} ({review.held_on}) records no decisions{actions}.",
-        )
+    cycle = _cycle(ctx)
+    if not cycle or any(not is_blank(r.decisions) for r in cycle):
+        return
+    actions = "" if all(is_blank(r.actions) for r in cycle) else " (only actions are listed)"
+    yield ctx.observe(
+        Subject("Management reviews", cycle[-1].ref),
+        f"{_cycle_text(ctx, cycle)}: none records a decision{actions}.",
+    )
 
 
 @rule(
@@ -162,101 +210,109 @@ def management_review_without_decisions(ctx):
     reference="7.1",
     stage=2,
     grade=Grade.MINOR,
-    title="Management review neither allocated nor confirmed resources",
+    title="No management review of the cycle allocated or confirmed resources",
+    statement=(
+        "The organisation has not shown that top management determined and provided the "
+        "resources the ISMS needs: no management review of the cycle decided on them."
+    ),
+    version=2,
 )
 def management_review_without_resources(ctx):
     """
-    What it checks: each management review of the last 36 months records the resources it
-    allocated or confirmed for the ISMS, or is accompanied by a resource allocation in the
-    Resources register approved from 14 days before to 30 days after the meeting.
+    What it checks: that at least one management review of the review cycle (held in the 12
+    months up to the audit date) records the resources it allocated or confirmed for the ISMS,
+    or is accompanied by a resource allocation in the Resources register approved from 14 days
+    before to 30 days after the meeting. One observation, on the latest review of the cycle.
 
     Why an auditor cares: top management must make the resources the ISMS needs available (5.1,
-    7.1), and the management review is where the need for resources is decided. A review that
-    never speaks of budget, people or time suggests the ISMS runs on goodwill.
+    7.1), and the management review is where the need for changes, resources included, is
+    decided (9.3.3). A year of reviews that never speak of budget, people or time suggests the
+    ISMS runs on goodwill.
 
     How to fix: at each review, state the resources for the coming period (budget, posts,
     auditor time, tools), even when they are unchanged, and record the approvals in the
     Resources register.
 
-    Grade: minor for each review.
+    Grade: minor; never major by effect.
     """
-    reviews = list(recent_reviews(ctx).filter(blank("resources_allocated")))
-    if not reviews:
+    cycle = _cycle(ctx)
+    if not cycle or any(not is_blank(r.resources_allocated) for r in cycle):
         return
     approvals = list(
         ctx.q(ResourceAllocation)
         .filter(approved_on__lte=ctx.as_of)
         .values_list("approved_on", flat=True)
     )
-    for review in reviews:
+    windows = []
+    for review in cycle:
         start = review.held_on - dt.timedelta(days=RESOURCE_DAYS_BEFORE)
         end = review.held_on + dt.timedelta(days=RESOURCE_DAYS_AFTER)
         if any(start <= approved <= end for approved in approvals):
-            continue
-        yield ctx.finding(
-            Subject("Management reviews", review.ref),
-            f"Management review {review.ref} ({review.held_on}) records no resources allocated "
-            f"or confirmed, and no resource allocation was approved between {start} and {end}.",
-        )
+            return
+        windows.append(f"{start} and {end}")
+    yield ctx.observe(
+        Subject("Management reviews", cycle[-1].ref),
+        f"{_cycle_text(ctx, cycle)}: none records resources allocated or confirmed, and no "
+        f"resource allocation was approved between {'; or '.join(windows)}.",
+    )
 
 
 @rule(
     code="MRV005",
-    name="management-review-not-signed-by-top-management",
+    name="management-review-without-top-management",
     reference="9.3.1",
     stage=1,
     grade=Grade.MINOR,
-    title="Management review not signed by top management",
-    version=2,
+    title="No evidence that top management took part in the reviews of the cycle",
+    statement=(
+        "The organisation has not shown that top management reviewed the ISMS: no management "
+        "review of the cycle was chaired, attended or approved by top management."
+    ),
+    version=3,
 )
-def management_review_not_signed(ctx):
+def management_review_without_top_management(ctx):
     """
-    What it checks: each management review of the last 36 months was signed, on or before the
-    audit date, by a member of top management on the day of signature: the holder of the
+    What it checks: that at least one management review of the review cycle (held in the 12
+    months up to the audit date) shows top management taking part: chaired or attended by a
+    member of top management on the day it was held, or signed, on or before the audit date,
+    by a member of top management on the day of signature. Top management is the holder of the
     top-management sponsor role in the ISMS roles register, a user marked as top management in
     the organisation's memberships, or a head of department whose line manager is the sponsor,
-    still with the organisation then.
+    still with the organisation then. Who signs the minutes is not itself a requirement, so an
+    unsigned review that top management chaired is not judged. One observation, on the latest
+    review of the cycle.
 
-    Why an auditor cares: the standard makes the management review top management's duty. An
-    unsigned review, or one signed by the ISMS manager or the CISO, does not show that top
+    Why an auditor cares: the standard makes the management review top management's duty
+    (5.1, 9.3.1). Reviews held by the ISMS manager or the CISO alone do not show that top
     management reviewed the ISMS and owns its decisions.
 
-    How to fix: have the review minutes approved and signed by the sponsor (or another member of
-    top management who attended), and record top management in the ISMS roles register.
+    How to fix: have top management chair or attend the review and record them as chair or
+    attendees (or have the minutes approved by the member of top management who took part),
+    and record top management in the ISMS roles register.
 
-    Grade: minor for each review.
+    Grade: minor; never major by effect.
     """
-    signed_by_top_management = top_management_exists(
-        ctx.organisation, person="signed_by_id", day="signed_on"
+    cycle = _cycle(ctx)
+    if not cycle:
+        return
+    for review in cycle:
+        present = {p.pk for p in review.attendees.all()}
+        if review.chair_id:
+            present.add(review.chair_id)
+        if top_management_on(ctx.organisation, review.held_on).filter(pk__in=present).exists():
+            return
+        signed = review.signed_by_id and review.signed_on and review.signed_on <= ctx.as_of
+        if signed and is_top_management(review.signed_by, review.signed_on):
+            return
+    people = sorted(
+        {p.email for r in cycle for p in (r.chair, r.signed_by, *r.attendees.all()) if p}
     )
-    reviews = (
-        recent_reviews(ctx)
-        .annotate(signer_is_top_management=signed_by_top_management)
-        .filter(
-            Q(signed_by__isnull=True)
-            | Q(signed_on__isnull=True)
-            | Q(signed_on__gt=ctx.as_of)
-            | Q(signer_is_top_management=False)
-        )
-        .select_related("signed_by")
+    named = f" (chaired, attended or signed by {', '.join(people)})" if people else ""
+    yield ctx.observe(
+        Subject("Management reviews", cycle[-1].ref),
+        f"{_cycle_text(ctx, cycle)}: none was chaired, attended or signed by a member of top "
+        f"management on that day{named}.",
     )
-    for review in reviews:
-        signer, signed_on = review.signed_by, review.signed_on
-        if signer is None or signed_on is None or signed_on > ctx.as_of:
-            detail = (
-                f"Management review {review.ref} ({review.held_on}) had not been signed by "
-                f"{ctx.as_of}"
-                + (f" (signatory {signer.email} but no date)" if signer and not signed_on else "")
-                + "."
-            )
-        else:
-            detail = (
-                f"Management review {review.ref} ({review.held_on}) was signed on {signed_on} by "
-                f"{signer.name} ({signer.email}), who was not top management on that date (not "
-                "the sponsor, a top-management member or a head of department reporting to "
-                "the sponsor, or no longer with the organisation)."
-            )
-        yield ctx.finding(Subject("Management reviews", review.ref), detail)
 
 
 @rule(
@@ -266,6 +322,10 @@ def management_review_not_signed(ctx):
     stage=1,
     grade=Grade.MINOR,
     title="No management review since the first internal audit",
+    statement=(
+        "The organisation has not held a management review that could consider the results of "
+        "its internal audits."
+    ),
 )
 def no_management_review_after_internal_audit(ctx):
     """
@@ -280,13 +340,14 @@ def no_management_review_after_internal_audit(ctx):
     How to fix: hold a management review after the internal audit, present its results and the
     nonconformities raised, and record the decisions taken on them.
 
-    Grade: minor. No finding when no audit was completed (AUD001) or no review held (MRV001).
+    Grade: minor, one instance; never major by effect. No observation when no audit was
+    completed (AUD001) or no review held (MRV001).
     """
     first_audit = completed_audits(ctx).order_by("done_on", "ref").first()
     latest = held_reviews(ctx).first()
     if first_audit is None or latest is None or latest.held_on >= first_audit.done_on:
         return
-    yield ctx.finding(
+    yield ctx.observe(
         Subject("Management reviews", latest.ref),
         f"The latest management review, {latest.ref}, was held on {latest.held_on}, before the "
         f"first internal audit ({first_audit.ref}) was completed on {first_audit.done_on}; no "
@@ -301,6 +362,10 @@ def no_management_review_after_internal_audit(ctx):
     stage=1,
     grade=Grade.OFI,
     title="Review claims audit results before any audit had taken place",
+    statement=(
+        "The organisation could make its management review minutes match the records of what "
+        "was presented."
+    ),
 )
 def audit_results_reviewed_before_any_audit(ctx):
     """
@@ -315,7 +380,7 @@ def audit_results_reviewed_before_any_audit(ctx):
     How to fix: correct the minutes (or name the audit or assessment whose results were
     presented and keep its report as evidence).
 
-    Grade: opportunity for improvement for each review.
+    Grade: opportunity for improvement for each review; never major.
     """
     reviews = list(recent_reviews(ctx).filter(covers_audit_results=True))
     if not reviews:
@@ -332,7 +397,7 @@ def audit_results_reviewed_before_any_audit(ctx):
     for review in reviews:
         if earliest is not None and earliest <= review.held_on:
             continue
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Management reviews", review.ref),
             f"Management review {review.ref} ({review.held_on}) records audit results as "
             "covered, but no internal audit had been completed and no certification body audit "

@@ -18,8 +18,8 @@ from isms.readiness.rules.internal_audit import (
     is_blank,
 )
 
-#: Days after which a major nonconformity should have been corrected and closed.
-MAJOR_OPEN_DAYS = 90
+#: Days after which an open nonconformity is worth a look (NCR006, an opportunity for improvement).
+LONG_OPEN_DAYS = 90
 
 #: Days after which a nonconformity should have an owner and a due date.
 PLANNING_DAYS = 30
@@ -47,7 +47,18 @@ def _open(ctx):
 
 
 def _subject(nc) -> Subject:
+    """Observations about an NC are about the NC record; the engine links the NC to the record
+    in its ``finding_subject``, so they join the finding about that record."""
     return Subject("Nonconformities", nc.ref)
+
+
+def _cycle_population(ctx):
+    """Nonconformities of the certification cycle (raised in the last 36 months)."""
+    return ctx.population("nonconformities of the cycle", recent(ctx))
+
+
+def _open_population(ctx):
+    return ctx.population("open nonconformities", _open(ctx))
 
 
 def _name(nc) -> str:
@@ -62,6 +73,11 @@ def _name(nc) -> str:
     stage=2,
     grade=Grade.OFI,
     title="Nonconformity log is empty although audits took place",
+    statement=(
+        "The organisation has not shown that it reacts to nonconformities and retains "
+        "documented information of them: its nonconformity log is empty although audits took "
+        "place."
+    ),
 )
 def nonconformity_log_empty(ctx):
     """
@@ -78,7 +94,8 @@ def nonconformity_log_empty(ctx):
     as nonconformities with their correction, root cause and corrective action.
 
     Grade: minor when two or more internal audits were completed, or a certification body audit
-    raised nonconformities; opportunity for improvement after a single internal audit.
+    raised nonconformities; opportunity for improvement after a single internal audit. One
+    instance, never major by effect.
     """
     if raised(ctx).exists():
         return
@@ -98,7 +115,7 @@ def nonconformity_log_empty(ctx):
     )
     if external:
         detail += f" and certification body audits raised {external} nonconformities"
-    yield ctx.finding(Subject("Nonconformities", "Nonconformity log"), detail + ".", grade=grade)
+    yield ctx.observe(Subject("Nonconformities", "Nonconformity log"), detail + ".", grade=grade)
 
 
 @rule(
@@ -108,6 +125,10 @@ def nonconformity_log_empty(ctx):
     stage=2,
     grade=Grade.MINOR,
     title="Nonconformity closed without root cause, action or effectiveness check",
+    statement=(
+        "The organisation has not determined the causes of nonconformities, taken action to "
+        "eliminate them and reviewed the effectiveness of that action before closing them."
+    ),
 )
 def nonconformity_closed_without_analysis(ctx):
     """
@@ -122,7 +143,8 @@ def nonconformity_closed_without_analysis(ctx):
     How to fix: reopen it, analyse the root cause (five whys, cause and effect), define and
     implement the corrective action, then verify after a while that it worked before closing.
 
-    Grade: minor for each nonconformity; several escalate to a major on 10.2.
+    Grade: minor for each nonconformity; never major by effect. Counted among the
+    nonconformities of the cycle, so the finding is major only when pervasive.
     """
     lacking = (
         blank("root_cause")
@@ -145,9 +167,10 @@ def nonconformity_closed_without_analysis(ctx):
         elif nc.effective is False:
             missing.append(f"an effectiveness check on {checked} that found the action ineffective")
         closed = f"on {nc.closed_on}" if nc.closed_on else "(no close date)"
-        yield ctx.finding(
+        yield ctx.observe(
             _subject(nc),
             f"{_name(nc)} was closed {closed} with {', '.join(missing)}.",
+            population=_cycle_population(ctx),
         )
 
 
@@ -158,6 +181,11 @@ def nonconformity_closed_without_analysis(ctx):
     stage=2,
     grade=Grade.OFI,
     title="Corrective action names no process or control it changed",
+    statement=(
+        "The organisation could record which process or control each corrective action changed "
+        "to remove the cause."
+    ),
+    version=2,
 )
 def corrective_action_without_process_change(ctx):
     """
@@ -172,8 +200,8 @@ def corrective_action_without_process_change(ctx):
     How to fix: record which process, procedure or control the action changed (with the
     document or ticket), or, if none needed to change, why the cause is removed anyway.
 
-    Grade: minor when the record also has no corrective action (only a correction); otherwise an
-    opportunity for improvement, since a process change is not always needed.
+    Grade: opportunity for improvement for each nonconformity, since a process change is not
+    always needed (a record with only a correction says so in its detail); never major.
     """
     ncs = (
         recent(ctx)
@@ -188,15 +216,13 @@ def corrective_action_without_process_change(ctx):
                 f"{_name(nc)} awaits its effectiveness check with only a correction recorded: no "
                 "corrective action and no process or control changed."
             )
-            grade = Grade.MINOR
         else:
             state = "is closed" if nc.status == CLOSED else "awaits its effectiveness check"
             detail = (
                 f"{_name(nc)} {state}, but its corrective action names no process or control "
                 "that was changed."
             )
-            grade = Grade.OFI
-        yield ctx.finding(_subject(nc), detail, grade=grade)
+        yield ctx.observe(_subject(nc), detail, population=_cycle_population(ctx))
 
 
 @rule(
@@ -206,6 +232,10 @@ def corrective_action_without_process_change(ctx):
     stage=2,
     grade=Grade.MINOR,
     title="Corrective action past its due date",
+    statement=(
+        "The organisation has not taken the corrective actions for its nonconformities by the "
+        "dates it set."
+    ),
 )
 def corrective_action_overdue(ctx):
     """
@@ -220,7 +250,8 @@ def corrective_action_overdue(ctx):
     How to fix: finish the action, or agree a new date with a reason (recorded), and follow
     open actions at the ISMS meetings and in the management review.
 
-    Grade: minor for each nonconformity.
+    Grade: minor for each nonconformity; never major by effect. The observation is about the
+    NC, which the engine links to the record it concerns.
     """
     ncs = (
         _open(ctx)
@@ -232,10 +263,12 @@ def corrective_action_overdue(ctx):
     for nc in ncs:
         days = (ctx.as_of - nc.due_on).days
         owner = f", owner {nc.owner.email}" if nc.owner else ""
-        yield ctx.finding(
+        yield ctx.observe(
             _subject(nc),
             f"{_name(nc)} is {nc.get_status_display().lower()}{owner}: its corrective action "
             f"was due on {nc.due_on}, {days} days before {ctx.as_of}.",
+            population=_open_population(ctx),
+            owner=nc.owner.email if nc.owner else None,
         )
 
 
@@ -246,6 +279,10 @@ def corrective_action_overdue(ctx):
     stage=2,
     grade=Grade.OFI,
     title="Effectiveness of a corrective action verified by its own owner",
+    statement=(
+        "The organisation could have the effectiveness of corrective actions verified by "
+        "someone other than their owner."
+    ),
 )
 def effectiveness_checked_by_action_owner(ctx):
     """
@@ -258,7 +295,8 @@ def effectiveness_checked_by_action_owner(ctx):
     How to fix: have someone other than the action owner verify effectiveness, with the
     evidence looked at, and record who did it.
 
-    Grade: opportunity for improvement for each nonconformity.
+    Grade: opportunity for improvement for each nonconformity (the standard does not require an
+    independent check); never major.
     """
     ncs = (
         recent(ctx)
@@ -268,49 +306,64 @@ def effectiveness_checked_by_action_owner(ctx):
         .order_by("raised_on", "ref")
     )
     for nc in ncs:
-        yield ctx.finding(
+        yield ctx.observe(
             _subject(nc),
             f"{_name(nc)}: the effectiveness of the corrective action was verified on "
             f"{nc.effectiveness_checked_on} by its own owner, {nc.owner.email}.",
+            population=_cycle_population(ctx),
         )
 
 
 @rule(
     code="NCR006",
-    name="major-nonconformity-open-too-long",
+    name="nonconformity-open-too-long",
     reference="10.2",
     stage=2,
-    grade=Grade.MINOR,
-    title="Major nonconformity open for more than 90 days",
+    grade=Grade.OFI,
+    title="Nonconformity open for more than 90 days",
+    statement=(
+        "The organisation could bring long-open nonconformities to a close, with their "
+        "corrective action verified."
+    ),
+    version=2,
 )
-def major_nonconformity_open_too_long(ctx):
+def nonconformity_open_too_long(ctx):
     """
-    What it checks: major nonconformities raised more than 90 days before the audit date and
-    not closed by then.
+    What it checks: nonconformities of any grade raised more than 90 days before the audit
+    date and not closed by then, whose corrective action is not yet overdue (an overdue one is
+    NCR004's minor) and that are not awaiting their effectiveness check.
 
-    Why an auditor cares: certification bodies usually give about 90 days to correct a major
-    nonconformity and show the corrective action; an older open major suggests a requirement
-    has been unmet for a whole quarter. A certification body's own major left open that long can
-    stop certification or suspend the certificate.
+    Why an auditor cares: the standard sets no time limit for corrective action: the
+    organisation sets its own due dates, and missing them is NCR004. The organisation's own
+    "major" label is not a certification-body grade either, so the label does not make an
+    open NC worse. Still, a nonconformity open for a quarter with no action implemented is one
+    the auditor will ask about, and a certification body's own major must show its correction
+    and corrective action within the body's deadline (commonly 90 days).
 
     How to fix: put the corrective action first in the ISMS plan, give it resources and a near
     date, and verify its effectiveness so that it can be closed.
 
-    Grade: major when the certification body raised it; minor for an internal major.
+    Grade: opportunity for improvement for each nonconformity, whatever its label; never major.
+    The observation is about the NC, which the engine links to the record it concerns.
     """
     ncs = (
         _open(ctx)
-        .filter(grade=Nonconformity.Grade.MAJOR, raised_on__lt=ctx.days_ago(MAJOR_OPEN_DAYS))
+        .exclude(status=Nonconformity.Status.VERIFYING)
+        .filter(raised_on__lt=ctx.days_ago(LONG_OPEN_DAYS))
+        .exclude(due_on__lt=ctx.as_of)
+        .select_related("owner")
         .order_by("raised_on", "ref")
     )
     for nc in ncs:
         days = (ctx.as_of - nc.raised_on).days
-        external = nc.source == Nonconformity.Source.EXTERNAL_AUDIT
-        yield ctx.finding(
+        due = f", corrective action due {nc.due_on}" if nc.due_on else ""
+        yield ctx.observe(
             _subject(nc),
             f"{_name(nc)}, from {nc.get_source_display().lower()}, was still "
-            f"{nc.get_status_display().lower()} on {ctx.as_of}, {days} days after it was raised.",
-            grade=Grade.MAJOR if external else Grade.MINOR,
+            f"{nc.get_status_display().lower()} on {ctx.as_of}, {days} days after it was "
+            f"raised{due}.",
+            population=_open_population(ctx),
+            owner=nc.owner.email if nc.owner else None,
         )
 
 
@@ -321,6 +374,10 @@ def major_nonconformity_open_too_long(ctx):
     stage=2,
     grade=Grade.MINOR,
     title="Nonconformity without an owner or a due date",
+    statement=(
+        "The organisation has not planned the corrective action for its nonconformities, with "
+        "who is responsible and when it will be completed."
+    ),
 )
 def corrective_action_not_planned(ctx):
     """
@@ -334,7 +391,7 @@ def corrective_action_not_planned(ctx):
     How to fix: give each open nonconformity an owner and a realistic due date within a month
     of raising it, and plan the correction and corrective action.
 
-    Grade: minor for each nonconformity.
+    Grade: minor for each nonconformity; never major by effect.
     """
     ncs = (
         _open(ctx)
@@ -349,8 +406,9 @@ def corrective_action_not_planned(ctx):
             if absent
         ]
         days = (ctx.as_of - nc.raised_on).days
-        yield ctx.finding(
+        yield ctx.observe(
             _subject(nc),
             f"{_name(nc)} is still {nc.get_status_display().lower()} {days} days later with "
             f"{' and '.join(missing)}.",
+            population=_open_population(ctx),
         )

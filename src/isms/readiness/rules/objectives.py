@@ -15,6 +15,7 @@ from isms.controls.models import Measurement, Objective
 from isms.core.choices import FREQUENCY_MONTHS
 from isms.readiness.finding import Grade, Subject
 from isms.readiness.registry import rule
+from isms.readiness.rules._shared import LEAVER_ISSUE, leaver, responsibilities
 
 GRACE_MONTHS = 1
 
@@ -54,6 +55,14 @@ def _objectives(ctx):
     return ctx.q(Objective).select_related("owner__department")
 
 
+def _population(ctx):
+    return ctx.population("objectives", ctx.q(Objective))
+
+
+def _owner(objective) -> dict:
+    return {"owner": objective.owner.email} if objective.owner_id else {}
+
+
 @rule(
     code="OBJ001",
     name="no-security-objectives",
@@ -61,6 +70,7 @@ def _objectives(ctx):
     stage=1,
     grade=Grade.MAJOR,
     title="No information security objectives",
+    statement="The organisation has not established information security objectives.",
 )
 def no_security_objectives(ctx):
     """
@@ -73,10 +83,11 @@ def no_security_objectives(ctx):
     How to fix: set a handful of objectives that follow from the policy and the risk
     assessment, each with a metric, a target, an owner, a date and the business goal it serves.
 
-    Grade: major: the requirement is absent entirely.
+    Grade: major: no objectives at all (a required record absent altogether). No effect-based
+    major.
     """
     if not ctx.q(Objective).exists():
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Clause", "6.2"), "No information security objective is recorded."
         )
 
@@ -88,6 +99,9 @@ def no_security_objectives(ctx):
     stage=1,
     grade=Grade.MINOR,
     title="Objective without a metric, target or measurement frequency",
+    statement="The organisation has not made its information security objectives measurable "
+    "and planned how to achieve them: objectives lack a metric, a target, a measurement "
+    "frequency, an owner or a due date.",
 )
 def objective_not_measurable(ctx):
     """
@@ -101,7 +115,9 @@ def objective_not_measurable(ctx):
     How to fix: define the metric (what is counted, from which source), the target and its
     direction, the unit, and how often it is measured; then start measuring.
 
-    Grade: minor for each objective.
+    Grade: one instance (one objective) is minor; OBJ003 adds objectives without an owner or a
+    date to the same finding, which is major when pervasive among the objectives. No
+    effect-based major.
     """
     objectives = (
         _objectives(ctx)
@@ -118,9 +134,11 @@ def objective_not_measurable(ctx):
             )
             if absent
         ]
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Objectives", objective.ref),
             f"{_label(objective)} has no {_join(missing, 'or')}.",
+            population=_population(ctx),
+            **_owner(objective),
             **_where(objective),
         )
 
@@ -132,11 +150,14 @@ def objective_not_measurable(ctx):
     stage=1,
     grade=Grade.MINOR,
     title="Objective without a current owner or a due date",
+    issue="OBJ002",
 )
 def objective_without_owner_or_date(ctx):
     """
     What it checks: every objective has an owner who had not left by the audit date, and a
-    date by which it is to be achieved.
+    date by which it is to be achieved. An objective with no owner or no due date is an
+    instance of the measurable-objectives finding led by OBJ002; an objective still owned by a
+    leaver is an instance of the leaver issue led by LDR003, naming the leaver.
 
     Why an auditor cares: 6.2 asks the organisation to plan who is responsible for each
     objective and when it will be completed. Without an owner nobody acts on a missed target;
@@ -145,26 +166,36 @@ def objective_without_owner_or_date(ctx):
     How to fix: name an accountable owner who is still with the organisation and agree the date
     by which the target is to be reached.
 
-    Grade: minor for each objective.
+    Grade: one instance (one objective) is minor. No effect-based major.
     """
     objectives = _objectives(ctx).filter(
         Q(owner__isnull=True) | Q(owner__leave_date__lte=ctx.as_of) | Q(due_on__isnull=True)
     )
     for objective in objectives:
-        gaps = []
-        if objective.owner_id is None:
-            gaps.append("has no owner")
-        elif objective.owner.leave_date and objective.owner.leave_date <= ctx.as_of:
-            gaps.append(
-                f"is owned by {objective.owner.email}, who left on {objective.owner.leave_date}"
+        subject = Subject("Objectives", objective.ref)
+        owner = objective.owner
+        if leaver(ctx, owner):
+            yield ctx.observe(
+                subject,
+                f"{_label(objective)} is owned by {owner.email}, who left on {owner.leave_date}.",
+                issue=LEAVER_ISSUE,
+                related=[Subject("People", owner.email)],
+                population=responsibilities(ctx),
+                **_where(objective),
             )
+        gaps = []
+        if owner is None:
+            gaps.append("has no owner")
         if objective.due_on is None:
             gaps.append("has no due date")
-        yield ctx.finding(
-            Subject("Objectives", objective.ref),
-            f"{_label(objective)} {' and '.join(gaps)}.",
-            **_where(objective),
-        )
+        if gaps:
+            yield ctx.observe(
+                subject,
+                f"{_label(objective)} {' and '.join(gaps)}.",
+                population=_population(ctx),
+                **_owner(objective),
+                **_where(objective),
+            )
 
 
 @rule(
@@ -174,6 +205,8 @@ def objective_without_owner_or_date(ctx):
     stage=1,
     grade=Grade.OFI,
     title="Objective not tied to a business goal",
+    statement="The organisation has not shown how some of its information security objectives "
+    "serve its business goals.",
 )
 def objective_not_tied_to_strategy(ctx):
     """
@@ -186,13 +219,15 @@ def objective_not_tied_to_strategy(ctx):
     How to fix: record the business goal each objective supports (winning customers who audit
     us, certification, protecting revenue), or drop objectives that support none.
 
-    Grade: opportunity for improvement for each objective.
+    Grade: opportunity for improvement for each objective (6.2 asks for objectives consistent
+    with the policy, not for a recorded business goal). No effect-based major.
     """
     objectives = _objectives(ctx).annotate(goal=Trim("strategic_goal")).filter(goal="")
     for objective in objectives:
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Objectives", objective.ref),
             f"{_label(objective)} names no strategic or business goal it serves.",
+            population=_population(ctx),
             **_where(objective),
         )
 
@@ -204,6 +239,8 @@ def objective_not_tied_to_strategy(ctx):
     stage=2,
     grade=Grade.MINOR,
     title="Objective not measured at its stated frequency",
+    statement="The organisation has not monitored and measured its information security "
+    "objectives at the times it planned, or retained the results.",
 )
 def objective_not_monitored(ctx):
     """
@@ -221,7 +258,8 @@ def objective_not_monitored(ctx):
     the measurement in the owner's calendar at the stated frequency, or change the frequency
     to one that is kept.
 
-    Grade: minor for each objective.
+    Grade: one instance (one objective) is minor; major when pervasive among the objectives.
+    No effect-based major.
     """
     stale = Q()
     for frequency, months in FREQUENCY_MONTHS.items():
@@ -242,11 +280,13 @@ def objective_not_monitored(ctx):
             if objective.newest
             else f"has no measurement on or before {ctx.as_of}"
         )
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Objectives", objective.ref),
             f"{_label(objective)} is to be measured "
             f"{objective.get_measurement_frequency_display().lower()} but {last}; one was due "
             f"after {ctx.months_ago(months + GRACE_MONTHS)}.",
+            population=_population(ctx),
+            **_owner(objective),
             **_where(objective),
         )
 
@@ -262,6 +302,8 @@ def _measured_by(ctx) -> Q:
     stage=2,
     grade=Grade.OFI,
     title="Objective past its due date with the target not met",
+    statement="The organisation has information security objectives past their due date whose "
+    "targets were not met.",
 )
 def objective_target_missed(ctx):
     """
@@ -277,7 +319,8 @@ def objective_target_missed(ctx):
     How to fix: analyse why the target was missed, decide at the management review whether to
     act, extend the date or change the target, and record the decision.
 
-    Grade: opportunity for improvement for each objective.
+    Grade: opportunity for improvement for each objective: missing a target breaches no
+    requirement. No effect-based major.
     """
     latest = Measurement.objects.filter(
         objective_id=OuterRef("pk"), measured_on__lte=ctx.as_of
@@ -297,10 +340,11 @@ def objective_target_missed(ctx):
     for objective in objectives:
         unit = f" {objective.unit}" if objective.unit else ""
         bound = "at least" if objective.higher_is_better else "at most"
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Objectives", objective.ref),
             f"{_label(objective)} was due on {objective.due_on} with a target of {bound} "
             f"{_num(objective.target)}{unit}; the latest measurement, on "
             f"{objective.latest_on}, is {_num(objective.latest_value)}{unit}.",
+            population=_population(ctx),
             **_where(objective),
         )

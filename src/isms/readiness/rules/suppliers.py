@@ -326,8 +326,7 @@ def supplier_failed_assessment(ctx):
     grade=Grade.OFI,
     title="High-risk supplier with no review frequency",
     statement=(
-        "The organisation could tie how often each high-risk supplier is re-assessed to its "
-        "risk."
+        "The organisation could tie how often each high-risk supplier is re-assessed to its risk."
     ),
 )
 def supplier_review_frequency_missing(ctx):
