@@ -335,10 +335,12 @@ def _finding(
         cb_minor = None  # credited findings are not findings
     grade, reason = grade_draft(draft, judgement, profile, cb_minor)
     lead_references = {o.reference for o in lead}
+    # The rule's own reference leads unless every instance cites one other requirement (a
+    # per-control rule about a single control cites that control).
     reference = (
-        lead_rule.reference
-        if lead_rule.reference in lead_references or not lead
-        else min(lead_references, key=reference_key)
+        lead_references.pop()
+        if len(lead_references) == 1 and lead_rule.reference not in lead_references
+        else lead_rule.reference
     )
     others = sorted({o.reference for o in draft.instances} - {reference}, key=reference_key)
     statement = lead_rule.statement
