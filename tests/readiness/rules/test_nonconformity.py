@@ -225,6 +225,23 @@ def test_ncr006_fires_as_an_ofi_whatever_the_organisations_label(load, findings)
     assert found["NC-1"].subject == Subject("Nonconformities", "NC-1")
 
 
+def test_ncr006_fires_when_the_due_date_was_moved(load, findings):
+    from isms.audits.models import Nonconformity
+
+    load(
+        log(
+            nc("NC-1", raised_on="2026-10-01", status="action_planned", due_on="2026-11-15", **OPEN)
+        )
+    )
+    assert findings("NCR006") == [], "60 days open and on time"
+    record = Nonconformity.objects.get(ref="NC-1")
+    record.due_on = dt.date(2027, 2, 28)
+    record.save()
+    (finding,) = findings("NCR006")
+    assert "due date was moved from 2026-11-15" in finding.detail
+    assert finding.grade == "ofi"
+
+
 def test_ncr006_passes_for_recent_closed_overdue_or_verifying_ones(load, findings):
     load(
         log(

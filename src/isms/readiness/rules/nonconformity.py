@@ -320,28 +320,31 @@ def effectiveness_checked_by_action_owner(ctx):
     reference="10.2",
     stage=2,
     grade=Grade.OFI,
-    title="Nonconformity open for more than 90 days",
+    title="Nonconformity open for more than 90 days or its due date moved",
     statement=(
-        "The organisation could bring long-open nonconformities to a close, with their "
-        "corrective action verified."
+        "The organisation could bring long-open nonconformities to a close on the dates it "
+        "first set, with their corrective action verified."
     ),
     version=2,
 )
 def nonconformity_open_too_long(ctx):
     """
-    What it checks: nonconformities of any grade raised more than 90 days before the audit
-    date and not closed by then, whose corrective action is not yet overdue (an overdue one is
-    NCR004's minor) and that are not awaiting their effectiveness check.
+    What it checks: nonconformities of any grade, not closed by the audit date and not awaiting
+    their effectiveness check, whose corrective action is not yet overdue (an overdue one is
+    NCR004's minor) and that were raised more than 90 days before the audit date, or whose due
+    date was moved later (the record's history holds an earlier due date than the current one).
 
     Why an auditor cares: the standard sets no time limit for corrective action: the
     organisation sets its own due dates, and missing them is NCR004. The organisation's own
     "major" label is not a certification-body grade either, so the label does not make an
-    open NC worse. Still, a nonconformity open for a quarter with no action implemented is one
-    the auditor will ask about, and a certification body's own major must show its correction
-    and corrective action within the body's deadline (commonly 90 days).
+    open NC worse, and it is not graded by it. Still, a nonconformity open for a quarter with no
+    action implemented, or whose date keeps moving, is one the auditor will ask about; and a
+    certification body's own major must show its correction and corrective action within the
+    body's deadline (commonly 90 days).
 
     How to fix: put the corrective action first in the ISMS plan, give it resources and a near
-    date, and verify its effectiveness so that it can be closed.
+    date, record why a due date had to move, and verify its effectiveness so that it can be
+    closed.
 
     Grade: opportunity for improvement for each nonconformity, whatever its label; never major.
     The observation is about the NC, which the engine links to the record it concerns.
@@ -349,22 +352,35 @@ def nonconformity_open_too_long(ctx):
     ncs = (
         _open(ctx)
         .exclude(status=Nonconformity.Status.VERIFYING)
-        .filter(raised_on__lt=ctx.days_ago(LONG_OPEN_DAYS))
         .exclude(due_on__lt=ctx.as_of)
         .select_related("owner")
         .order_by("raised_on", "ref")
     )
     for nc in ncs:
         days = (ctx.as_of - nc.raised_on).days
+        earlier = _earlier_due_dates(nc)
+        if days <= LONG_OPEN_DAYS and not earlier:
+            continue
         due = f", corrective action due {nc.due_on}" if nc.due_on else ""
+        moved = (
+            f"; its due date was moved from {', '.join(str(d) for d in earlier)}" if earlier else ""
+        )
         yield ctx.observe(
             _subject(nc),
             f"{_name(nc)}, from {nc.get_source_display().lower()}, was still "
             f"{nc.get_status_display().lower()} on {ctx.as_of}, {days} days after it was "
-            f"raised{due}.",
+            f"raised{due}{moved}.",
             population=_open_population(ctx),
             owner=nc.owner.email if nc.owner else None,
         )
+
+
+def _earlier_due_dates(nc) -> list:
+    """Due dates the record held before, earlier than the current one (from its history)."""
+    if nc.due_on is None:
+        return []
+    past = nc.history.exclude(due_on=None).values_list("due_on", flat=True)
+    return sorted({due for due in past if due < nc.due_on})
 
 
 @rule(
