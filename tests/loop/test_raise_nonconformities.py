@@ -18,6 +18,7 @@ def cli(*args):
 def test_raise_from_the_latest_run_once(organisation, load):
     """One finding (two SoA rows, seen by two rules) is one NC covering both rows; raising again
     adds nothing; once the NC is analysed and planned, the next run credits it."""
+    load("Interested parties:\n  - {name: ICO, kind: external, description: Regulator}\n")
     full_soa(organisation, **{"7.4": {"applicable": False}, "5.7": {"implementation_status": ""}})
     cli("assess", "--org", "acme", "--as-of", "2026-11-30", "--select", "SOA002,SOA004")
     result = cli("nc", "raise", "--org", "acme")

@@ -435,7 +435,7 @@ def test_results_per_department_and_they_feed_the_mock_audit(staff, organisation
         TODAY,
         2,
         select=["PPL003", "PPL005"],
-        profile=Profile(name="test", escalation_threshold=0),
+        profile=Profile(name="test", pervasive_count=0, pattern_size=0),
     )
     assert [(f.code, f.subject.key) for f in result.findings] == [("PPL003", "Engineering")]
 

@@ -56,9 +56,10 @@ def test_fail_on_sets_the_exit_code(cli, acme):
 def test_table_output_and_stage_1(cli, acme):
     result = cli("assess", "--org", "acme", "--as-of", "2026-11-30", "--stage", "1")
     assert result.exit_code == 0
-    assert "SOA002" in result.stdout and "concern" in result.stdout
-    assert "Readiness: ready for stage 2" in result.stdout
-    assert "recommended" not in result.stdout
+    assert "SOA002" in result.stdout and "potential" in result.stdout
+    assert "Readiness not ready for stage 2." in result.stdout
+    assert "Not ready for stage 2: " in result.stdout and "no approved isms scope" in result.stdout
+    assert "recommend" not in result.stdout
     assert "EVD001" not in result.stdout, "evidence rules are stage 2"
 
 
@@ -74,11 +75,16 @@ def test_runs_are_stored_and_diff_shows_new_and_resolved(cli, acme):
     SoAEntry.objects.filter(control__ref="7.4").update(justification="No offices")
     SoAEntry.objects.filter(control__ref="5.8").delete()
     result = cli(*base, "--diff")
-    assert "1 new, 1 resolved" in result.stdout, result.stdout
-    assert "- SOA002" in result.stdout and "+ SOA001" in result.stdout
+    # SOA005 (no approved SoA version) merged with the new SOA001 (rows missing) about the same
+    # SoA: the same finding, not "new and resolved".
+    assert "0 new, 1 resolved, 1 unchanged" in result.stdout, result.stdout
+    assert "- SOA002" in result.stdout
+    SoAEntry.objects.filter(control__ref="7.4").update(justification="")
+    again = cli(*base, "--diff")
+    assert "1 new, 0 resolved, 1 unchanged" in again.stdout and "+ SOA002" in again.stdout
     data = json.loads(cli(*base, "--diff", "--format", "json", "--no-save").stdout)
     assert data["diff"]["new"] == [] and data["diff"]["resolved"] == []
-    assert Assessment.objects.count() == 2
+    assert Assessment.objects.count() == 3
 
 
 @pytest.mark.parametrize(

@@ -120,7 +120,7 @@ def test_result_does_not_depend_on_rule_order(organisation, rules):
 def test_unrelated_lapses_in_one_department_are_a_pattern_not_a_major(organisation, rules):
     def lapse(code, reference):
         return fake_rule(
-            code, systems(code.lower(), department="Sales", owner=f"{code}@x"), reference=reference
+            code, systems([code.lower()], department="Sales", owner=f"{code}@x"), reference=reference
         )
 
     rules(lapse("TST001", "A.5.18"), lapse("TST002", "A.8.2"), lapse("TST003", "A.8.5"))
@@ -146,7 +146,7 @@ def test_unrelated_lapses_in_one_department_are_a_pattern_not_a_major(organisati
 def test_one_accountable_owner_behind_a_cluster_is_one_major(organisation, rules):
     def lapse(code, reference):
         return fake_rule(
-            code, systems(code.lower(), department="Sales", owner="boss@x"), reference=reference
+            code, systems([code.lower()], department="Sales", owner="boss@x"), reference=reference
         )
 
     fakes = [lapse("TST001", "A.5.18"), lapse("TST002", "A.8.2"), lapse("TST003", "A.8.5")]

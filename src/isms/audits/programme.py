@@ -4,7 +4,8 @@ stands, who audits it, and the checklist of sampled records.
 This module holds what needs only the audits register and the catalogue. What needs other
 registers lives one layer up, in :mod:`isms.loop.audit_programme`: the coverage matrix
 (it reads the SoA), the independence check that guards :func:`set_auditor` (people,
-processes, assets, documents) and the drawing of samples (operations, people). The mock-audit
+processes, documents, the ISMS manager's own processes) and the drawing of samples
+(operations, people). The mock-audit
 rules AUD002-AUD006 use the same definitions, so the CLI, the API and the mock audit agree.
 
 *The cycle* ending at a date D is the 36 months up to D; the *programme* at D is every audit

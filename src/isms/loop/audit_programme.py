@@ -1,6 +1,7 @@
 """The internal audit programme where it needs several registers: the coverage matrix (SoA),
-assigning auditors who are independent of the audit's scope (people, processes, assets,
-documents) and sampling records for an audit's checklist (operations, people).
+assigning auditors who are independent of the audit's scope (their department, processes they
+own, documents they wrote or approved, the ISMS processes they run) and sampling records for an
+audit's checklist (operations, people).
 
 The independence conflicts are defined once, in
 :func:`isms.readiness.independence.independence_conflicts`: ``isms audit assign`` refuses an

@@ -11,6 +11,9 @@
 3. The lead issue names the finding (its reference, statement and advice); the other issues'
    references are cited beside it.
 
+An NC of the organisation's log that a rule observes joins the finding about the record (or
+the issue) the NC is about.
+
 Records of the kinds in ``NOT_MERGED`` (the organisation itself, a clause) are shared by
 unrelated problems and never join findings.
 """
@@ -21,6 +24,9 @@ from dataclasses import dataclass, replace
 from isms.readiness.finding import Extent, Observation, Subject
 
 NOT_MERGED = frozenset({"Organisation", "Clause", "Control", "Requirement"})
+#: The record every observation of an issue shares: an NC the log raised for a whole issue
+#: (``finding_code`` without ``finding_subject``) links its own observations to it.
+ISSUE = "Issue"
 
 
 @dataclass
@@ -82,6 +88,7 @@ def consolidate(observations: list[Observation], links: dict[Subject, tuple[Subj
     for issue in order:
         for observation in sorted(by_issue[issue], key=_observation_key):
             mergeable = [r for r in observation.records if r.type not in NOT_MERGED]
+            mergeable.append(Subject(ISSUE, observation.issue))
             owner = next((claimed[r] for r in mergeable if r in claimed), issue)
             drafts.setdefault(owner, Draft(owner, [])).instances.append(observation)
             for record in mergeable:

@@ -23,6 +23,7 @@ into the outcome the engine applies:
 import datetime as dt
 from dataclasses import dataclass
 
+from isms.readiness.consolidate import ISSUE
 from isms.readiness.finding import NcLink, Observation, Subject
 
 NC_TYPE = "Nonconformities"
@@ -96,9 +97,16 @@ def load_log(organisation, as_of: dt.date) -> list[LoggedNc]:
     ]
 
 
-def record_links(log: list[LoggedNc]) -> dict[Subject, tuple[Subject, ...]]:
-    """An observation of an NC also concerns the record the NC is about."""
-    return {Subject(NC_TYPE, nc.ref): (nc.subject,) for nc in log if nc.subject}
+def record_links(log: list[LoggedNc], issue_of) -> dict[Subject, tuple[Subject, ...]]:
+    """An observation of an NC also concerns the record the NC is about, or the whole issue
+    when the NC names only a rule (``issue_of`` maps a rule code to its issue, or None)."""
+    links = {}
+    for nc in log:
+        if nc.subject:
+            links[Subject(NC_TYPE, nc.ref)] = (nc.subject,)
+        elif nc.code and issue_of(nc.code):
+            links[Subject(NC_TYPE, nc.ref)] = (Subject(ISSUE, issue_of(nc.code)),)
+    return links
 
 
 def covers(nc: LoggedNc, observation: Observation) -> bool:

@@ -292,7 +292,11 @@ def run_assessment(
     )
     findings, credited = [], []
     by_code = {rule.code: rule for rule in rules}
-    for draft in consolidate(observations, credit.record_links(log)):
+    def issue_of(code):
+        rule = by_code.get(code) or _registered(code)
+        return rule.issue if rule else None
+
+    for draft in consolidate(observations, credit.record_links(log, issue_of)):
         judgement = credit.judge(credit.linked(log, draft.instances), draft.instances, as_of)
         if judgement.credited:
             part = draft.part(judgement.credited)
@@ -399,6 +403,13 @@ def _finding(
         department=departments[0] if len(departments) == 1 else None,
         process=processes[0] if len(processes) == 1 else None,
     )
+
+
+def _registered(code: str) -> Rule | None:
+    try:
+        return get_rule(code)
+    except KeyError:
+        return None
 
 
 def _escalate_ownership(findings: list[Finding], found: list[Pattern]) -> list[Finding]:

@@ -76,15 +76,21 @@ class Diff:
 def diff_with_previous(result: Result, before: Assessment | None) -> Diff:
     """Findings new since ``before`` and findings of ``before`` that no longer appear.
 
-    Identity is the finding's key (its lead issue), so a finding whose wording or instances
-    change is the same finding."""
-    current = {f.identity: f for f in result.findings}
+    A finding is the same finding as long as it shares an issue with it: its key (the lead
+    issue) or the issue of any of its instances. So a finding whose wording or instances change,
+    or that merged with another one about the same record, is not reported as new and resolved."""
+    current = [(f, {f.key} | {o.issue for o in f.instances}) for f in result.findings]
     if before is None:
-        return Diff(None, list(current.values()), [], 0)
-    previous = {f.identity: f for f in before.findings.filter(grouped_in__isnull=True)}
-    new = [f for key, f in current.items() if key not in previous]
-    resolved = [f for key, f in previous.items() if key not in current]
-    return Diff(before, new, resolved, len(set(current) & set(previous)))
+        return Diff(None, [f for f, _ in current], [], 0)
+    previous = [
+        (f, {f.key} | {e.get("issue") for e in f.evidence} - {None})
+        for f in before.findings.filter(grouped_in__isnull=True)
+    ]
+    seen_before = set().union(*(issues for _, issues in previous))
+    seen_now = set().union(*(issues for _, issues in current))
+    new = [f for f, issues in current if not issues & seen_before]
+    resolved = [f for f, issues in previous if not issues & seen_now]
+    return Diff(before, new, resolved, len(current) - len(new))
 
 
 def latest_assessment(organisation, exclude_pk=None) -> Assessment | None:
