@@ -364,3 +364,13 @@ def test_a_certification_body_minor_still_open_at_surveillance_is_a_major(organi
     )
     (finding,) = run_assessment(organisation, AS_OF).findings
     assert finding.grade is Grade.MAJOR and "NC-CB" in finding.grade_reason
+
+
+def test_an_nc_raised_but_never_analysed_earns_no_credit(organisation, rules):
+    rules(fake_rule("TST001", systems("a")))
+    log(organisation, "NC-1", finding_subject="Systems: a", root_cause="", corrective_action="")
+    result = run_assessment(organisation, AS_OF)
+    assert result.credited == []
+    (finding,) = result.findings
+    assert "10.2" in finding.references
+    assert "NC-1 was raised on 2026-06-01 for it, but its cause" in finding.statement

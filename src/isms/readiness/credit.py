@@ -17,6 +17,7 @@ into the outcome the engine applies:
 - ``recurrence``: an NC about the same issue was verified effective, yet the problem is present:
   an NC on the original requirement that cites 10.2 too, and a candidate major;
 - ``reopened``: an NC was closed without an effective verification and the problem is present;
+- ``unplanned``: an NC was raised but has no root cause, corrective action or due date;
 - ``none``: the log says nothing about it.
 """
 
@@ -177,6 +178,9 @@ def judge(ncs: list[LoggedNc], instances: list[Observation], as_of: dt.date) -> 
     reopened = [nc for o in remaining for nc in covering(o, "closed_unverified")]
     if reopened:
         return Judgement("reopened", tuple(ncs), reopened[-1], credited)
+    unplanned = [nc for o in remaining for nc in covering(o, "unplanned")]
+    if unplanned:
+        return Judgement("unplanned", tuple(ncs), unplanned[0], credited)
     return Judgement("none", tuple(ncs), None, credited)
 
 

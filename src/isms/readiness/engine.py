@@ -361,7 +361,10 @@ def _finding(
             statement = f"{late}: {statement[:1].lower()}{statement[1:]}"
         else:
             others = sorted(set(others) | {"10.2"}, key=reference_key)
-            statement = f"{statement} {late} for part of it."
+            statement = (
+                f"{statement} The corrective action of {nc.ref}, raised for part of it"
+                f"{f' and due {nc.due_on}' if nc.due_on else ''}, has not been completed."
+            )
         if grade is Grade.OFI:
             grade, reason = Grade.MINOR, "Minor: a corrective action is overdue (10.2)."
     elif judgement.outcome == "recurrence":
@@ -375,6 +378,12 @@ def _finding(
         statement += (
             f" {nc.ref} was closed on {nc.closed_on} without an effective verification, and the "
             "problem is still present."
+        )
+    elif judgement.outcome == "unplanned":
+        others = sorted(set(others) | {"10.2"}, key=reference_key)
+        statement += (
+            f" {nc.ref} was raised on {nc.raised_on} for it, but its cause, corrective action "
+            "or due date has not been determined."
         )
     elif judgement.outcome == "credited":
         reason = (
