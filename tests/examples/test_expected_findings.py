@@ -67,7 +67,8 @@ def test_example_produces_exactly_the_expected_findings(slug):
     }
     why = {}
     if path.exists():
-        why = {row["key"]: row.get("why", "") for row in json.loads(path.read_text())["findings"]}
+        old = json.loads(path.read_text())["findings"]
+        why = {row.get("key"): row.get("why", "") for row in old}
     if UPDATE:
         todo = "TODO: why a certification auditor would write this"
         rows = [{**row, "why": why.get(row["key"]) or todo} for row in actual["findings"]]
