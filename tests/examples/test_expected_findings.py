@@ -40,7 +40,9 @@ def _row(finding, grade):
         "key": finding.key,
         "grade": grade,
         "references": list(finding.references),
-        "instances": sorted({f"{o.code} {o.subject.type}: {o.subject.key}" for o in finding.instances}),
+        "instances": sorted(
+            {f"{o.code} {o.subject.type}: {o.subject.key}" for o in finding.instances}
+        ),
     }
 
 

@@ -82,7 +82,9 @@ def test_one_finding_per_issue_with_its_extent(organisation, rules):
 def test_pervasive_needs_both_the_count_and_the_share(organisation, rules):
     rules(fake_rule("TST001", systems("abc", size=10)))
     (finding,) = run_assessment(organisation, AS_OF).findings
-    assert finding.grade is Grade.MAJOR and "pervasive (3 of 10 systems, 30%" in finding.grade_reason
+    assert (
+        finding.grade is Grade.MAJOR and "pervasive (3 of 10 systems, 30%" in finding.grade_reason
+    )
     rules(fake_rule("TST001", systems("ab", size=5)))
     assert run_assessment(organisation, AS_OF).findings[0].grade is Grade.MINOR, "2 < 3 records"
     rules(fake_rule("TST001", systems("abc", size=10)))
@@ -120,7 +122,9 @@ def test_result_does_not_depend_on_rule_order(organisation, rules):
 def test_unrelated_lapses_in_one_department_are_a_pattern_not_a_major(organisation, rules):
     def lapse(code, reference):
         return fake_rule(
-            code, systems([code.lower()], department="Sales", owner=f"{code}@x"), reference=reference
+            code,
+            systems([code.lower()], department="Sales", owner=f"{code}@x"),
+            reference=reference,
         )
 
     rules(lapse("TST001", "A.5.18"), lapse("TST002", "A.8.2"), lapse("TST003", "A.8.5"))
@@ -236,9 +240,7 @@ def test_a_recurrence_after_an_effective_action_is_a_major(organisation, rules):
     assert "10.2" in finding.references and "NC-1" in finding.statement
 
 
-def test_an_nc_closed_without_verification_is_flagged_when_the_problem_remains(
-    organisation, rules
-):
+def test_an_nc_closed_without_verification_is_flagged_when_the_problem_remains(organisation, rules):
     rules(fake_rule("TST001", systems("a")))
     log(organisation, "NC-1", finding_subject="Systems: a", status="closed",
         closed_on=dt.date(2026, 7, 1))  # fmt: skip

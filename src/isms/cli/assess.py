@@ -212,7 +212,9 @@ GRADE_STYLE = {"major": "bold red", "minor": "yellow", "ofi": "cyan"}
 def _print_table(result) -> None:
     stage1 = result.stage == 1
     table = Table(
-        title=f"Mock audit of {result.organisation.slug} as of {result.as_of}, stage {result.stage}",
+        title=(
+            f"Mock audit of {result.organisation.slug} as of {result.as_of}, stage {result.stage}"
+        ),
         show_lines=True,
     )
     for column in ("grade", "key", "reference", "extent", "statement", "due"):

@@ -118,7 +118,11 @@ def covers(nc: LoggedNc, observation: Observation) -> bool:
     if observation.subject == Subject(NC_TYPE, nc.ref):
         return False
     if nc.subject is not None:
-        return nc.subject in observation.records and nc.code in ("", observation.code, observation.issue)
+        return nc.subject in observation.records and nc.code in (
+            "",
+            observation.code,
+            observation.issue,
+        )
     return bool(nc.code) and nc.code in (observation.code, observation.issue)
 
 
@@ -171,9 +175,7 @@ def judge(ncs: list[LoggedNc], instances: list[Observation], as_of: dt.date) -> 
     overdue = [nc for nc in ncs if states[nc.ref] == "overdue"]
     if overdue:
         nc = overdue[0]
-        whole = all(
-            covers(nc, o) or o.subject == Subject(NC_TYPE, nc.ref) for o in remaining
-        )
+        whole = all(covers(nc, o) or o.subject == Subject(NC_TYPE, nc.ref) for o in remaining)
         return Judgement("overdue", tuple(ncs), nc, credited, whole)
     reopened = [nc for o in remaining for nc in covering(o, "closed_unverified")]
     if reopened:

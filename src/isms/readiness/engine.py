@@ -224,8 +224,7 @@ class Result:
         if end:
             major += f" (by {end + dt.timedelta(days=self.profile.major_days)} if it ends on {end})"
         major += (
-            f"; verified within {self.profile.major_verify_months} months, or stage 2 is "
-            "repeated."
+            f"; verified within {self.profile.major_verify_months} months, or stage 2 is repeated."
         )
         return {
             "major": major,
@@ -292,6 +291,7 @@ def run_assessment(
     )
     findings, credited = [], []
     by_code = {rule.code: rule for rule in rules}
+
     def issue_of(code):
         rule = by_code.get(code) or _registered(code)
         return rule.issue if rule else None
@@ -386,10 +386,10 @@ def _finding(
             "or due date has not been determined."
         )
     elif judgement.outcome == "credited":
+        refs = ", ".join(n.ref for n in judgement.ncs)
         reason = (
-            f"Credited: the organisation found this itself ({', '.join(n.ref for n in judgement.ncs)}),"
-            " analysed its root cause and is correcting it on time: positive evidence that 10.2 "
-            "works."
+            f"Credited: the organisation found this itself ({refs}), analysed its root cause "
+            "and is correcting it on time: positive evidence that 10.2 works."
         )
     departments = sorted({o.department for o in draft.instances} - {None})
     processes = sorted({o.process for o in draft.instances} - {None})
@@ -454,7 +454,8 @@ def _escalate_ownership(findings: list[Finding], found: list[Pattern]) -> list[F
                 statement=(
                     f"The organisation has not ensured that {pattern.owners[0]}, accountable for "
                     f"the {pattern.value} {pattern.dimension}, fulfils the responsibilities "
-                    "assigned: " + "; ".join(f"{f.reference} {f.title.lower()}" for f in group)
+                    "assigned: "
+                    + "; ".join(f"{f.reference} {f.title.lower()}" for f in group)
                     + "."
                 ),
                 instances=instances,
@@ -513,9 +514,7 @@ def _figures(result: Result, context: RuleContext) -> dict:
     """Figures that mean something to an auditor: requirements conforming, by grade."""
     from isms.controls.models import SoAEntry
 
-    cited = {
-        r for f in result.findings if f.grade is not Grade.OFI for r in f.references
-    }
+    cited = {r for f in result.findings if f.grade is not Grade.OFI for r in f.references}
     clauses = [row["id"] for row in read_rows("clauses") if _is_requirement(row["id"])]
     clauses_hit = {c for c in clauses if any(_cites(r, c) for r in cited)}
     applicable = list(

@@ -1,14 +1,20 @@
 """Grading by extent and effect: the one place that decides a finding's grade.
 
-| grade | when (first that applies) |
-|---|---|
-| major | a required process or record is absent or has broken down altogether (an instance of a rule whose own grade is major: no internal audit, no management review, no risk assessment, no SoA, no policy, no objectives, no scope) |
-| major | a lapse with a direct security effect seen in the data (an account used after its holder left, a breach not handled) |
-| major | a recurrence: the organisation verified a corrective action on this issue effective, and the problem is present again |
-| major | at a surveillance or recertification audit: a minor the certification body raised earlier is still open |
-| major | pervasive: at least ``pervasive_count`` independent records (default 3) **and** at least ``pervasive_share`` of the population (default 20%) |
-| minor | the requirement is implemented but a lapse was found (any instance graded minor) |
-| OFI | no requirement breached: register hygiene, good practice |
+The first that applies (docs/mock-audit.md has the table, with examples):
+
+- major: a required process or record is absent or has broken down altogether (an instance of
+  a rule whose own grade is major: no internal audit, no management review, no risk
+  assessment, no SoA, no policy, no objectives, no scope);
+- major: a lapse with a direct security effect seen in the data (an account used after its
+  holder left, a breach not handled);
+- major: a recurrence: a corrective action on this issue was verified effective, and the
+  problem is present again;
+- major: at a surveillance or recertification audit, a minor the certification body raised is
+  still open;
+- major: pervasive: at least ``pervasive_count`` independent records (default 3) and at least
+  ``pervasive_share`` of the population (default 20%);
+- minor: the requirement is implemented but a lapse was found (any instance graded minor);
+- OFI: no requirement breached: register hygiene, good practice.
 
 Only a finding's own instances count: several minors become one major only when they concern
 the same requirement and issue. A cluster of findings in one department or process is reported as

@@ -112,7 +112,8 @@ def rule(
             version=version,
             sections=parse_sections(check.__doc__, code),
             issue=issue or code,
-            statement=statement or f"The organisation has not met {reference}: {title[:1].lower()}{title[1:]}.",
+            statement=statement
+            or f"The organisation has not met {reference}: {title[:1].lower()}{title[1:]}.",
             advisory=advisory,
         )
         return check
