@@ -367,24 +367,9 @@ def _finding(
             )
         if grade is Grade.OFI:
             grade, reason = Grade.MINOR, "Minor: a corrective action is overdue (10.2)."
-    elif judgement.outcome == "recurrence":
+    elif judgement.outcome in _LOG_SENTENCES:
         others = sorted(set(others) | {"10.2"}, key=reference_key)
-        statement += (
-            f" The same issue was the subject of {nc.ref}, whose corrective action was verified "
-            "effective, yet it is present again."
-        )
-    elif judgement.outcome == "reopened":
-        others = sorted(set(others) | {"10.2"}, key=reference_key)
-        statement += (
-            f" {nc.ref} was closed on {nc.closed_on} without an effective verification, and the "
-            "problem is still present."
-        )
-    elif judgement.outcome == "unplanned":
-        others = sorted(set(others) | {"10.2"}, key=reference_key)
-        statement += (
-            f" {nc.ref} was raised on {nc.raised_on} for it, but its cause, corrective action "
-            "or due date has not been determined."
-        )
+        statement += " " + _LOG_SENTENCES[judgement.outcome].format(nc=nc)
     elif judgement.outcome == "credited":
         refs = ", ".join(n.ref for n in judgement.ncs)
         reason = (
@@ -412,6 +397,23 @@ def _finding(
         department=departments[0] if len(departments) == 1 else None,
         process=processes[0] if len(processes) == 1 else None,
     )
+
+
+#: What the statement adds when the NC log bears on a finding that stands (see credit.py).
+_LOG_SENTENCES = {
+    "recurrence": (
+        "The same issue was the subject of {nc.ref}, whose corrective action was verified "
+        "effective, yet it is present again."
+    ),
+    "reopened": (
+        "{nc.ref} was closed on {nc.closed_on} without an effective verification, and the "
+        "problem is still present."
+    ),
+    "unplanned": (
+        "{nc.ref} was raised on {nc.raised_on} for it, but its cause, corrective action or due "
+        "date has not been determined."
+    ),
+}
 
 
 def _registered(code: str) -> Rule | None:
