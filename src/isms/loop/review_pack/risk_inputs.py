@@ -157,15 +157,16 @@ def improvement(period: Period) -> Section:
         "covers_improvement",
         summary=(
             f"The latest mock audit (as of {run.as_of}, stage {run.stage}, run "
-            f"{timezone.localtime(run.run_at).date()}) concluded: certification {run.verdict}; "
-            f"score {run.score}/100 with {run.majors} major, {run.minors} minor and "
-            f"{plural(run.ofis, 'opportunity for improvement', 'opportunities for improvement')}."
+            f"{timezone.localtime(run.run_at).date()}) concluded: {_verdict(run)}; "
+            f"{run.majors} major, {run.minors} minor and "
+            f"{plural(run.ofis, 'opportunity for improvement', 'opportunities for improvement')}"
+            f"; {run.score}% of clauses and applicable controls with no nonconformity."
         ),
         facts=[
             Fact("mock_audit_as_of", "Latest mock audit as of", run.as_of),
             Fact("mock_audit_stage", "Stage", run.stage),
-            Fact("mock_audit_verdict", "Verdict", f"certification {run.verdict}"),
-            Fact("mock_audit_score", "Score", run.score),
+            Fact("mock_audit_verdict", "Verdict", _verdict(run)),
+            Fact("mock_audit_score", "Requirements conforming (%)", run.score),
             Fact("mock_audit_majors", "Majors", run.majors),
             Fact("mock_audit_minors", "Minors", run.minors),
             Fact("mock_audit_ofis", "Opportunities for improvement", run.ofis),
@@ -187,3 +188,9 @@ def improvement(period: Period) -> Section:
             )
         ],
     )
+
+
+def _verdict(run) -> str:
+    """The stored verdict as a sentence: stage 1 runs conclude on readiness, stage 2 on
+    certification."""
+    return run.verdict if run.stage == 1 else f"certification {run.verdict}"
