@@ -38,7 +38,7 @@ def _applicable(ctx):
     title="Statement of Applicability does not address every Annex A control",
     statement="The organisation has not produced a Statement of Applicability that addresses "
     "every Annex A control.",
-    version=2,
+    version=3,
 )
 def soa_missing_controls(ctx):
     """
@@ -52,9 +52,9 @@ def soa_missing_controls(ctx):
     How to fix: add the missing controls to the SoA, decide applicability for each from the risk
     assessment and legal or contractual requirements, and record the justification.
 
-    Grade: major when the SoA has no row at all (the Statement of Applicability is absent);
-    minor when it exists but misses controls, however many (one instance: the SoA). No
-    effect-based major.
+    Grade: major when the SoA has no row at all, or addresses fewer than half of the Annex A
+    controls (the Statement of Applicability is absent or was never completed); minor when it
+    misses fewer controls than that (one instance: the SoA). No effect-based major.
     """
     present = ctx.q(SoAEntry).values("control_id")
     missing = list(
@@ -71,11 +71,12 @@ def soa_missing_controls(ctx):
         )
         return
     shown = ", ".join(missing[:15]) + (" ..." if len(missing) > 15 else "")
+    addressed = ANNEX_A_CONTROLS - len(missing)
     yield ctx.observe(
         Subject("SoA", "Statement of Applicability"),
-        f"The SoA addresses {ANNEX_A_CONTROLS - len(missing)} of the 93 Annex A controls; "
+        f"The SoA addresses {addressed} of the 93 Annex A controls; "
         f"{len(missing)} are missing: {shown}.",
-        grade=Grade.MINOR,
+        grade=Grade.MAJOR if addressed * 2 < ANNEX_A_CONTROLS else Grade.MINOR,
     )
 
 
