@@ -50,10 +50,6 @@ class Draft:
         return Draft(lead, instances)
 
     @property
-    def records(self) -> set[Subject]:
-        return {record for o in self.instances for record in o.records}
-
-    @property
     def extent(self) -> Extent:
         lead = self.lead
         subjects = {o.subject for o in lead}

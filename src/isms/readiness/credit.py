@@ -7,8 +7,8 @@ An NC of the log concerns a finding when
   empty (the NC covers the whole issue: this is how ``isms nc raise`` records it); or
 - the NC itself is an instance (a rule observed the NC).
 
-Each linked NC is in one state at the audit date (see ``nc_state``); ``judge`` turns the states
-into the outcome the engine applies:
+Each linked NC is in one state at the audit date (``LoggedNc.state``); ``judge`` turns the
+states into the outcome the engine applies:
 
 - ``credited``: every linked NC is being corrected on time and no instance has a direct security
   effect: the finding raises no new NC and is listed as positive evidence under 10.2;
@@ -126,14 +126,36 @@ def covers(nc: LoggedNc, observation: Observation) -> bool:
     return bool(nc.code) and nc.code in (observation.code, observation.issue)
 
 
-def linked(log: list[LoggedNc], instances: list[Observation]) -> list[LoggedNc]:
-    """The NCs that cover an instance or are themselves an instance."""
-    records = {record for o in instances for record in o.records}
-    return [
-        nc
-        for nc in log
-        if Subject(NC_TYPE, nc.ref) in records or any(covers(nc, o) for o in instances)
-    ]
+class Index:
+    """The log indexed by what links an NC to an observation, so that finding the NCs of a
+    finding costs a few lookups per instance, however long the log."""
+
+    def __init__(self, log: list[LoggedNc]):
+        self.by_ref = {nc.ref: nc for nc in log}
+        self.by_subject: dict[Subject, list[LoggedNc]] = {}
+        self.by_code: dict[str, list[LoggedNc]] = {}
+        for nc in log:
+            if nc.subject is not None:
+                self.by_subject.setdefault(nc.subject, []).append(nc)
+            elif nc.code:
+                self.by_code.setdefault(nc.code, []).append(nc)
+
+    def linked(self, instances: list[Observation]) -> list[LoggedNc]:
+        """The NCs that cover an instance or are themselves an instance, in log order."""
+        found: dict[str, LoggedNc] = {}
+        for observation in instances:
+            candidates = [
+                nc for record in observation.records for nc in self.by_subject.get(record, ())
+            ]
+            candidates += self.by_code.get(observation.code, [])
+            candidates += self.by_code.get(observation.issue, [])
+            for nc in candidates:
+                if covers(nc, observation):
+                    found[nc.ref] = nc
+            for record in observation.records:
+                if record.type == NC_TYPE and record.key in self.by_ref:
+                    found[record.key] = self.by_ref[record.key]
+        return [found[ref] for ref in sorted(found)]
 
 
 @dataclass(frozen=True)
@@ -173,7 +195,7 @@ def judge(ncs: list[LoggedNc], instances: list[Observation], as_of: dt.date) -> 
         decisive = next(nc for nc in ncs if states[nc.ref] == "on_time")
         return Judgement("credited", tuple(ncs), decisive, credited, whole=True)
     overdue = [nc for nc in ncs if states[nc.ref] == "overdue"]
-    if overdue:
+    if overdue and any(o.subject.type != NC_TYPE for o in remaining):
         nc = overdue[0]
         whole = all(covers(nc, o) or o.subject == Subject(NC_TYPE, nc.ref) for o in remaining)
         return Judgement("overdue", tuple(ncs), nc, credited, whole)

@@ -285,6 +285,7 @@ def run_assessment(
     context.rule = None
 
     log = credit.load_log(organisation, as_of)
+    index = credit.Index(log)
     upcoming = _upcoming_audit(organisation, as_of)
     surveillance = _certified(organisation, as_of) or (
         upcoming is not None and upcoming.kind in ("surveillance", "recertification")
@@ -297,7 +298,7 @@ def run_assessment(
         return rule.issue if rule else None
 
     for draft in consolidate(observations, credit.record_links(log, issue_of)):
-        judgement = credit.judge(credit.linked(log, draft.instances), draft.instances, as_of)
+        judgement = credit.judge(index.linked(draft.instances), draft.instances, as_of)
         if judgement.credited:
             part = draft.part(judgement.credited)
             on_time = credit.Judgement("credited", judgement.ncs, judgement.decisive, whole=True)
