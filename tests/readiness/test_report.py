@@ -645,3 +645,17 @@ def test_pdf_is_a4_with_the_sections_and_a_footer_after_the_cover(report, tmp_pa
     assert f"page 1 of {pages}" not in texts[0]  # the cover has no footer
     assert f"page 2 of {pages}" in texts[1]
     assert "A certification audit samples records" in texts[-1]
+
+
+def test_a_finding_with_thousands_of_instances_prints_a_bounded_list(organisation, monkeypatch):
+    from isms.readiness.reports.html import EVIDENCE_SHOWN
+
+    records = [(f"acct-{n:04}", f"account acct-{n:04} not reviewed", {}) for n in range(1200)]
+    rule = fake_rule("TST901", observing("Accounts", *records, size=100_000))
+    monkeypatch.setattr(engine, "all_rules", lambda: [rule])
+    result = run_assessment(organisation, AS_OF)
+    html = render_html(result)
+    found = card(html, "TST901")
+    assert found.count("not reviewed") == EVIDENCE_SHOWN
+    assert f"and {1200 - EVIDENCE_SHOWN} more instances" in text(found)
+    assert "1200 of 100000 accounts" in text(found)

@@ -79,6 +79,9 @@ REGISTERS = (
 )
 TO_ASSIGN = "to assign"
 
+#: Instances printed per finding; the rest are counted (JSON has them all).
+EVIDENCE_SHOWN = 50
+
 
 def _date(value: dt.date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else ""
@@ -136,7 +139,13 @@ class Card:
 
     @property
     def evidence(self) -> list[Evidence]:
-        return [Evidence(str(o.subject), o.detail) for o in self.finding.instances]
+        """The instances, at most EVIDENCE_SHOWN of them: a pervasive finding in a large
+        organisation can have thousands (the JSON output carries every one)."""
+        return [Evidence(str(o.subject), o.detail) for o in self.finding.instances[:EVIDENCE_SHOWN]]
+
+    @property
+    def evidence_not_shown(self) -> int:
+        return max(0, len(self.finding.instances) - EVIDENCE_SHOWN)
 
     @property
     def also_cited(self) -> list[str]:
