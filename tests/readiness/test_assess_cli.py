@@ -57,7 +57,7 @@ def test_table_output_and_stage_1(cli, acme):
     result = cli("assess", "--org", "acme", "--as-of", "2026-11-30", "--stage", "1")
     assert result.exit_code == 0
     assert "SOA002" in result.stdout and "potential" in result.stdout
-    assert "Readiness not ready for stage 2." in result.stdout
+    assert "Readiness: not ready for stage 2." in result.stdout
     assert "Not ready for stage 2: " in result.stdout and "no approved isms scope" in result.stdout
     assert "recommend" not in result.stdout
     assert "EVD001" not in result.stdout, "evidence rules are stage 2"

@@ -247,7 +247,7 @@ def _print_table(result) -> None:
         console.print(f"Pattern: {pattern.note}", highlight=False)
     for advisory in result.advisories:
         console.print(f"Advisory ({advisory.code}): {advisory.detail}", highlight=False)
-    word = "Readiness" if stage1 else "Verdict: certification"
+    word = "Readiness:" if stage1 else "Verdict: certification"
     console.print(f"{word} [bold]{result.verdict}[/].", highlight=False)
     console.print(result.conclusion, highlight=False)
 

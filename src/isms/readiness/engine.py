@@ -23,6 +23,7 @@ import traceback
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from django.db.models import Q
 from django.utils import timezone
 
 from isms.catalog.loader import read_rows
@@ -490,9 +491,8 @@ def _upcoming_audit(organisation, as_of) -> UpcomingAudit | None:
     from isms.audits.models import ExternalAudit
 
     audit = (
-        ExternalAudit.objects.filter(
-            organisation=organisation, planned_on__gt=as_of, held_on__isnull=True
-        )
+        ExternalAudit.objects.filter(organisation=organisation, planned_on__gt=as_of)
+        .filter(Q(held_on__isnull=True) | Q(held_on__gt=as_of))
         .order_by("planned_on", "ref")
         .values("ref", "kind", "planned_on")
         .first()
