@@ -376,3 +376,23 @@ def test_an_nc_raised_but_never_analysed_earns_no_credit(organisation, rules):
     (finding,) = result.findings
     assert "10.2" in finding.references
     assert "NC-1 was raised on 2026-06-01 for it, but its cause" in finding.statement
+
+
+def test_an_nc_raised_for_an_ownership_major_covers_the_area(organisation, rules):
+    def lapse(code, reference):
+        check = systems([code.lower()], department="Sales", owner="boss@x")
+        return fake_rule(code, check, reference=reference)
+
+    rules(lapse("TST001", "A.5.18"), lapse("TST002", "A.8.2"), lapse("TST003", "A.8.5"))
+    (major,) = run_assessment(organisation, AS_OF).findings
+    assert major.key == "ESC001 department:Sales"
+    log(
+        organisation,
+        "NC-1",
+        finding_code="ESC001",
+        finding_subject="Departments: Sales",
+        due_on=dt.date(2027, 1, 31),
+    )
+    result = run_assessment(organisation, AS_OF)
+    assert result.findings == []
+    assert sorted(f.key for f in result.credited) == ["TST001", "TST002", "TST003"]

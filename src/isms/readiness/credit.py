@@ -5,7 +5,9 @@ An NC of the log concerns a finding when
   finding's instances, with ``finding_code`` empty or equal to the issue or rule; or
 - its ``finding_code`` names the finding's issue or one of its rules and ``finding_subject`` is
   empty (the NC covers the whole issue: this is how ``isms nc raise`` records it); or
-- the NC itself is an instance (a rule observed the NC).
+- the NC itself is an instance (a rule observed the NC); or
+- it was raised for an ownership major (``ESC001`` with "Departments: X" or "Processes: X") and
+  the instance belongs to that department or process.
 
 Each linked NC is in one state at the audit date (``LoggedNc.state``); ``judge`` turns the
 states into the outcome the engine applies:
@@ -28,6 +30,8 @@ from isms.readiness.consolidate import ISSUE
 from isms.readiness.finding import NcLink, Observation, Subject
 
 NC_TYPE = "Nonconformities"
+#: The code of the engine's ownership major (credit sits below the engine, which imports it).
+OWNERSHIP_CODE = "ESC001"
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,9 @@ def covers(nc: LoggedNc, observation: Observation) -> bool:
     own handling is the problem."""
     if observation.subject == Subject(NC_TYPE, nc.ref):
         return False
+    if nc.code == OWNERSHIP_CODE and nc.subject is not None:
+        # An NC raised for an ownership major covers the area's instances.
+        return nc.subject in _areas(observation)
     if nc.subject is not None:
         return nc.subject in observation.records and nc.code in (
             "",
@@ -145,7 +152,9 @@ class Index:
         found: dict[str, LoggedNc] = {}
         for observation in instances:
             candidates = [
-                nc for record in observation.records for nc in self.by_subject.get(record, ())
+                nc
+                for record in (*observation.records, *_areas(observation))
+                for nc in self.by_subject.get(record, ())
             ]
             candidates += self.by_code.get(observation.code, [])
             candidates += self.by_code.get(observation.issue, [])
@@ -156,6 +165,12 @@ class Index:
                 if record.type == NC_TYPE and record.key in self.by_ref:
                     found[record.key] = self.by_ref[record.key]
         return [found[ref] for ref in sorted(found)]
+
+
+def _areas(observation: Observation) -> tuple[Subject, ...]:
+    """The department and process of an observation, as an ownership NC names them."""
+    areas = (("Departments", observation.department), ("Processes", observation.process))
+    return tuple(Subject(kind, value) for kind, value in areas if value)
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from isms.readiness.finding import Extent, Finding, Grade, Observation, Subject
 from isms.readiness.grading import Pattern, grade_draft, patterns
 from isms.readiness.registry import Rule, all_rules, get_rule
 
-OWNERSHIP_CODE = "ESC001"
+OWNERSHIP_CODE = credit.OWNERSHIP_CODE
 OWNERSHIP_NAME = "ownership-failure"
 DISCLAIMER = (
     "This is a self-assessment made by software from the organisation's own records. It "
