@@ -48,7 +48,7 @@ def migrate() -> None:
     """Create or upgrade the database schema and load the catalogue if it is empty."""
     from isms.cli.database import ensure_database
 
-    ensure_database(verbose=True)
+    ensure_database(verbose=True, create=True)
 
 
 @app.command("docs")

@@ -62,7 +62,7 @@ def demo() -> None:
     from isms.readiness.reports.html import render_html
     from isms.readiness.reports.pdf import write_pdf
 
-    did = ensure_database(verbose=True)
+    did = ensure_database(verbose=True, create=True)
     if did["catalog_loaded"]:
         console.print(f"Catalogue loaded: {Control.objects.count()} Annex A controls and more.")
     organisation, rows = load_demo()
