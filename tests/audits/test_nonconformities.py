@@ -118,3 +118,18 @@ def test_implemented_before_raised_is_refused(nc, people):
 def test_refs_are_numbered_per_year(organisation, nc):
     assert next_ref(organisation, 2026) == "NC-2026-002"
     assert next_ref(organisation, 2027) == "NC-2027-001"
+
+
+def test_workflow_dates_cannot_be_in_the_future(nc, people):
+    from django.utils import timezone
+
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    plan(nc, people)
+    with pytest.raises(TransitionRefused, match="implemented on .*a date after today"):
+        mark_implemented(nc, tomorrow)
+    mark_implemented(nc, dt.date(2026, 7, 1))
+    later = max(tomorrow, dt.date(2026, 7, 31) + dt.timedelta(days=1))
+    with pytest.raises(TransitionRefused, match="effectiveness checked on .*a date after today"):
+        verify(nc, checked_by=people["auditor"], on=later, effective=True)
+    nc.refresh_from_db()
+    assert (nc.status, nc.effectiveness_checked_on) == ("verifying", None)

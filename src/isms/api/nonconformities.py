@@ -12,10 +12,10 @@ from ninja.responses import Status
 from isms.api.auth import organisation_for
 from isms.api.schemas import Message, SaneDate
 from isms.audits.models import Nonconformity
-from isms.audits.nonconformities import mark_implemented, plan_action, verify
+from isms.audits.nonconformities import mark_implemented, plan_action
 from isms.core.actor import acting_as
 from isms.core.permissions import Action
-from isms.loop.nonconformities import raise_from_assessment
+from isms.loop.nonconformities import raise_from_assessment, verify_closing
 from isms.people.models import Person
 from isms.readiness.models import Assessment
 
@@ -179,7 +179,7 @@ def verify_nc(request, org: str, ref: str, payload: VerifyIn):
         request,
         org,
         ref,
-        lambda organisation, nc: verify(
+        lambda organisation, nc: verify_closing(
             nc,
             checked_by=_person(organisation, payload.checked_by),
             on=payload.on,

@@ -18,6 +18,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from isms.audits.models import Nonconformity
 
@@ -38,6 +39,13 @@ def next_ref(organisation, year: int) -> str:
         if ref[len(prefix) :].isdigit()
     ]
     return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+
+def _not_future(nc: Nonconformity, on: dt.date, what: str) -> None:
+    """Workflow dates are facts: nothing is implemented or checked on a day still to come."""
+    today = timezone.localdate()
+    if on > today:
+        raise TransitionRefused(f"{nc.ref}: {what} on {on}, a date after today ({today})")
 
 
 def _require(nc: Nonconformity, allowed: set[str], step: str) -> None:
@@ -94,6 +102,7 @@ def mark_implemented(nc, on: dt.date) -> Nonconformity:
     _require(nc, {Status.ACTION_PLANNED}, "marking the action implemented")
     if on < nc.raised_on:
         raise TransitionRefused(f"{nc.ref}: implemented on {on}, before it was raised")
+    _not_future(nc, on, "implemented")
     nc.implemented_on = on
     nc.status = Status.VERIFYING
     nc.save()
@@ -115,6 +124,7 @@ def verify(nc, *, checked_by, on: dt.date, effective: bool) -> Nonconformity:
         raise TransitionRefused(
             f"{nc.ref}: no implementation date is recorded; mark the action implemented first"
         )
+    _not_future(nc, on, "effectiveness checked")
     earliest = nc.implemented_on + dt.timedelta(days=EFFECTIVENESS_DELAY_DAYS)
     if on < earliest:
         raise TransitionRefused(

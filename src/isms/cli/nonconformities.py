@@ -7,12 +7,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from isms.audits.models import Nonconformity
-from isms.audits.nonconformities import mark_implemented, plan_action, verify
+from isms.audits.nonconformities import mark_implemented, plan_action
 from isms.cli.database import ensure_database
 from isms.cli.lookups import organisation_or_exit, user_or_exit
 from isms.cli.output import OutputFormat, console, emit, fail
 from isms.core.actor import acting_as
-from isms.loop.nonconformities import raise_from_assessment
+from isms.loop.nonconformities import raise_from_assessment, verify_closing
 from isms.people.models import Person
 from isms.readiness.models import Assessment
 
@@ -193,7 +193,7 @@ def verify_command(
     nc, checker = _nc(organisation, ref), _person(organisation, by)
     try:
         with acting_as(user_or_exit(as_user)):
-            verify(
+            verify_closing(
                 nc,
                 checked_by=checker,
                 on=_date(on, "--on") or timezone.localdate(),

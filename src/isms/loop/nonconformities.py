@@ -5,7 +5,7 @@ import datetime as dt
 from django.db import transaction
 
 from isms.audits.models import Nonconformity
-from isms.audits.nonconformities import next_ref
+from isms.audits.nonconformities import TransitionRefused, next_ref, verify
 from isms.readiness.models import Assessment
 
 
@@ -66,3 +66,45 @@ def _description(finding) -> str:
     if len(finding.references) > 1:
         lines += ["", f"Also cites: {', '.join(finding.references[1:])}."]
     return "\n".join(lines)
+
+
+def verify_closing(nc: Nonconformity, *, checked_by, on: dt.date, effective: bool):
+    """:func:`isms.audits.nonconformities.verify`, but an NC is not closed as effective while the
+    mock audit, run as of the check, still sees the problem it was raised for (a leaver's account
+    closed as fixed but still active). Only NCs linked to a rule or a record can be checked."""
+    if effective and (nc.finding_code or nc.finding_subject):
+        still = problems_still_present(nc, on)
+        if still:
+            shown = "; ".join(still[:5]) + (f" and {len(still) - 5} more" if len(still) > 5 else "")
+            raise TransitionRefused(
+                f"{nc.ref}: the problem it was raised for is still present on {on}: {shown}. "
+                "Record the check as not effective, or correct these first"
+            )
+    return verify(nc, checked_by=checked_by, on=on, effective=effective)
+
+
+def problems_still_present(nc: Nonconformity, on: dt.date) -> list[str]:
+    """What the mock audit, as of ``on``, observes that ``nc`` covers: "record: detail" lines."""
+    from isms.readiness import credit
+    from isms.readiness.engine import run_assessment
+    from isms.readiness.finding import Subject
+    from isms.readiness.registry import all_rules
+
+    logged = credit.LoggedNc(
+        ref=nc.ref,
+        code=nc.finding_code.strip(),
+        subject=Subject.parse(nc.finding_subject),
+        status="open",
+        raised_on=nc.raised_on,
+        due_on=nc.due_on,
+        implemented_on=None,
+        closed_on=None,
+        effective=None,
+        analysed=True,
+    )
+    select = None
+    if logged.code and logged.subject is None:
+        issue = next((r.issue for r in all_rules() if r.code == logged.code), logged.code)
+        select = sorted({r.code for r in all_rules() if issue in (r.code, r.issue)})
+    result = run_assessment(nc.organisation, on, stage=2, select=select)
+    return [f"{o.subject}: {o.detail}" for o in result.observations if credit.covers(logged, o)]
