@@ -121,3 +121,39 @@ def test_absurd_input_is_422(api_as, organisation, path):
 def test_huge_ids_are_404(api_as, organisation):
     api = api_as(organisation)
     assert api.get("/orgs/acme/external_audits/99999999999999999999999").status_code == 404
+
+
+def test_when_and_why_an_nc_was_raised_cannot_be_moved(api_as, organisation, people):
+    """PATCHing raised_on to 2020 used to satisfy the 30-day wait; a new link moved the credit."""
+    api = api_as(organisation)
+    nc = Nonconformity.objects.create(
+        organisation=organisation,
+        ref="NC-3",
+        source="internal_audit",
+        grade="minor",
+        raised_on=dt.date(2026, 5, 1),
+        description="x",
+        finding_code="SOA002",
+        finding_subject="SoA: 7.4",
+    )
+    for change in (
+        {"raised_on": "2020-01-01"},
+        {"source": "complaint"},
+        {"finding_code": "ACC003"},
+        {"finding_subject": "Systems: CRM"},
+    ):
+        refused = api.patch(f"/orgs/acme/nonconformities/{nc.pk}", change)
+        assert refused.status_code == 422, change
+        assert "set when the record was created" in refused.text
+    nc.refresh_from_db()
+    assert (nc.raised_on, nc.source, nc.finding_code) == (
+        dt.date(2026, 5, 1),
+        "internal_audit",
+        "SOA002",
+    )
+    # Other fields still edit as before, and sending the same value back is no change; a link
+    # left empty can still be filled in later.
+    kept = api.patch(
+        f"/orgs/acme/nonconformities/{nc.pk}", {"raised_on": "2026-05-01", "description": "y"}
+    )
+    assert kept.status_code == 200, kept.text

@@ -35,6 +35,7 @@ from isms.exchange.readers import Sheet
 
 MAX_LIMIT = 1000
 WORKFLOW_MESSAGE = "set by the workflow, not by editing the record; use its workflow endpoint"
+SET_ONCE_MESSAGE = "set when the record was created and cannot be changed"
 LOCKED_MESSAGE = "this {} is final ({} is set) and is not changed or deleted through this endpoint"
 MAX_ID = 2**62
 
@@ -225,6 +226,11 @@ def make_router(register: Register) -> Router:
             if sent is not None and _cell(sent) != _cell(current.get(name)):
                 return Status(422, _problems([(name, WORKFLOW_MESSAGE)]))
             merged[name] = current.get(name)
+        for name in register.set_once:
+            if current.get(name) not in (None, "") and _cell(merged.get(name)) != _cell(
+                current.get(name)
+            ):
+                return Status(422, _problems([(name, SET_ONCE_MESSAGE)]))
         for name in register.key:
             if _cell(merged.get(name)) != _cell(current.get(name)):
                 return Status(

@@ -109,6 +109,9 @@ register(
     description="The nonconformity log (10.2): correction, root cause, action, verification.",
     # The analysis and the states move through isms nc plan/implemented/verify; closed is final.
     locked_by="closed_on",
+    # Where it came from, when, and what it is linked to are facts: moving raised_on would
+    # satisfy the effectiveness wait, changing the link would move the mock audit's credit.
+    set_once=("source", "raised_on", "finding_code", "finding_subject"),
     workflow=(
         "owner",
         "root_cause",

@@ -29,6 +29,9 @@ class Register:
     #: A field that, once set (e.g. a review's signed_on), freezes the record for the REST API's
     #: generic update and delete: signed minutes and closed records are not rewritten.
     locked_by: str | None = None
+    #: Columns given when a record is created that the REST API's generic update never changes
+    #: once set (e.g. the date a nonconformity was raised: moving it would satisfy deadlines).
+    set_once: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -57,6 +60,7 @@ def register(
     example: dict[str, str] | None = None,
     workflow: tuple[str, ...] = (),
     locked_by: str | None = None,
+    set_once: tuple[str, ...] = (),
 ) -> Register:
     declaration = Register(
         model=model,
@@ -68,11 +72,14 @@ def register(
         example=example or {},
         workflow=workflow,
         locked_by=locked_by,
+        set_once=set_once,
     )
     if sheet in _REGISTRY:
         raise ValueError(f"register sheet {sheet!r} declared twice")
     missing = [
-        column for column in (*key, *columns, *workflow) if column not in _field_names(model)
+        column
+        for column in (*key, *columns, *workflow, *set_once)
+        if column not in _field_names(model)
     ]
     if missing:
         raise ValueError(f"register {sheet!r}: {model.__name__} has no field(s) {missing}")
