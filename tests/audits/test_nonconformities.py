@@ -125,11 +125,11 @@ def test_workflow_dates_cannot_be_in_the_future(nc, people):
 
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     plan(nc, people)
-    with pytest.raises(TransitionRefused, match="implemented on .*a date after today"):
+    with pytest.raises(TransitionRefused, match=r"implemented on .*a date after today"):
         mark_implemented(nc, tomorrow)
     mark_implemented(nc, dt.date(2026, 7, 1))
     later = max(tomorrow, dt.date(2026, 7, 31) + dt.timedelta(days=1))
-    with pytest.raises(TransitionRefused, match="effectiveness checked on .*a date after today"):
+    with pytest.raises(TransitionRefused, match=r"effectiveness checked on .*a date after today"):
         verify(nc, checked_by=people["auditor"], on=later, effective=True)
     nc.refresh_from_db()
     assert (nc.status, nc.effectiveness_checked_on) == ("verifying", None)

@@ -15,12 +15,14 @@ EXPECTED = {
         Action.MANAGE_AUDITS,
         Action.MANAGE_NONCONFORMITIES,
         Action.SIGN_MANAGEMENT_REVIEW,
+        Action.APPROVE,
     },
     Role.CONTRIBUTOR: {
         Action.VIEW,
         Action.EXPORT,
         Action.EDIT_REGISTERS,
         Action.SIGN_MANAGEMENT_REVIEW,
+        Action.APPROVE,
     },
     Role.VIEWER: {Action.VIEW, Action.EXPORT},
 }
@@ -34,6 +36,15 @@ def test_every_action_has_a_rule():
 def test_role_matrix_for_top_management(role, organisation, make_member):
     _, membership = make_member(organisation, role, top_management=True)
     assert {action for action in Action if can(membership, action)} == EXPECTED[role]
+
+
+def test_approving_is_for_managers_and_top_management(organisation, make_member):
+    _, contributor = make_member(organisation, Role.CONTRIBUTOR)
+    assert not can(contributor, Action.APPROVE)
+    _, board = make_member(organisation, Role.CONTRIBUTOR, top_management=True)
+    assert can(board, Action.APPROVE), "top management approves the policy and resources"
+    _, viewer = make_member(organisation, Role.VIEWER, top_management=True)
+    assert not can(viewer, Action.APPROVE)
 
 
 def test_signing_a_management_review_needs_top_management(organisation, make_member):

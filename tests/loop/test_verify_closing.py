@@ -45,7 +45,7 @@ def waiting(organisation):
 
 def test_closing_is_refused_while_the_problem_is_present(waiting):
     nc, auditor = waiting
-    with pytest.raises(TransitionRefused, match="still present on 2026-09-01: SoA 7.4"):
+    with pytest.raises(TransitionRefused, match=r"still present on 2026-09-01: SoA 7\.4"):
         verify_closing(nc, checked_by=auditor, on=CHECKED, effective=True)
     nc.refresh_from_db()
     assert nc.status == "verifying"

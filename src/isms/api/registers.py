@@ -24,8 +24,9 @@ from isms.api.schemas import (
     page_schema,
 )
 from isms.core.actor import acting_as
-from isms.core.permissions import Action
+from isms.core.permissions import Action, can, require
 from isms.core.registers import Register, all_registers
+from isms.core.services import membership_for
 from isms.exchange.columns import MULTI_SEPARATOR, CellError, Kind, columns_of
 from isms.exchange.exporter import export_register
 from isms.exchange.importer import import_sheets
@@ -36,6 +37,8 @@ from isms.exchange.readers import Sheet
 MAX_LIMIT = 1000
 WORKFLOW_MESSAGE = "set by the workflow, not by editing the record; use its workflow endpoint"
 SET_ONCE_MESSAGE = "set when the record was created and cannot be changed"
+GUARDED_MESSAGE = "the role {!r} may not {} (this field records it)"
+APPROVER_MESSAGE = "an approval is recorded in the caller's own name: {} (or leave it empty)"
 LOCKED_MESSAGE = "this {} is final ({} is set) and is not changed or deleted through this endpoint"
 MAX_ID = 2**62
 
@@ -54,6 +57,33 @@ def _cell(value):
     if isinstance(value, Decimal):
         return str(value)
     return value
+
+
+def _guard(register: Register, request, organisation, changed: dict) -> Status | None:
+    """403 when a changed field needs an action the caller's role does not have (approvals,
+    audit results); 422 when an approval names anyone but the caller. None when allowed."""
+    membership = membership_for(request.user, organisation)
+    refused = sorted(
+        {
+            (register.guarded[name], name)
+            for name in changed
+            if name in register.guarded and not can(membership, register.guarded[name])
+        }
+    )
+    if refused:
+        action, name = refused[0]
+        role = membership.get_role_display() if membership else "none"
+        detail = f"{name}: " + GUARDED_MESSAGE.format(role, action.value.replace("_", " "))
+        return Status(403, {"detail": detail})
+    own = (request.user.email or "").strip().lower()
+    wrong = [
+        name
+        for name in register.approvers
+        if changed.get(name) not in (None, "") and str(changed[name]).strip().lower() != own
+    ]
+    if wrong:
+        return Status(422, _problems([(name, APPROVER_MESSAGE.format(own)) for name in wrong]))
+    return None
 
 
 def _api_row(register: Register, row: dict) -> dict:
@@ -189,6 +219,10 @@ def make_router(register: Register) -> Router:
             )
         except CellError as error:
             return Status(422, _problems([("", str(error))]))
+        given = {name: value for name, value in values.items() if value not in (None, "", [])}
+        refused = _guard(register, request, organisation, given)
+        if refused is not None:
+            return refused
         existing = _pk_for_key(register, organisation, key)
         if existing is not None:
             return Status(
@@ -213,7 +247,9 @@ def make_router(register: Register) -> Router:
         return Status(200, _one(register, organisation, record_id))
 
     def update(request, org: str, record_id: int, values: dict, partial: bool):
-        organisation = organisation_for(request, org, Action.EDIT_REGISTERS)
+        # Who may change what is decided per field below: audit results are written by
+        # internal auditors, who do not edit registers otherwise.
+        organisation = organisation_for(request, org, Action.VIEW)
         current = _one(register, organisation, record_id)
         if register.locked_by and current.get(register.locked_by) not in (None, ""):
             return Status(409, {"detail": LOCKED_MESSAGE.format(model_name, register.locked_by)})
@@ -226,6 +262,16 @@ def make_router(register: Register) -> Router:
             if sent is not None and _cell(sent) != _cell(current.get(name)):
                 return Status(422, _problems([(name, WORKFLOW_MESSAGE)]))
             merged[name] = current.get(name)
+        changed = {
+            name: value
+            for name, value in values.items()
+            if _cell(value) != _cell(current.get(name))
+        }
+        if not changed or any(name not in register.guarded for name in changed):
+            require(membership_for(request.user, organisation), Action.EDIT_REGISTERS)
+        refused = _guard(register, request, organisation, changed)
+        if refused is not None:
+            return refused
         for name in register.set_once:
             if current.get(name) not in (None, "") and _cell(merged.get(name)) != _cell(
                 current.get(name)

@@ -6,6 +6,7 @@ from isms.audits.models import (
     ManagementReview,
     Nonconformity,
 )
+from isms.core.permissions import Action
 from isms.core.registers import register
 
 register(
@@ -28,6 +29,11 @@ register(
         "report_summary",
     ),
     description="The internal audit programme (9.2): each audit's scope, auditors and dates.",
+    guarded={
+        "status": Action.MANAGE_AUDITS,
+        "completed_on": Action.MANAGE_AUDITS,
+        "report_summary": Action.MANAGE_AUDITS,
+    },
     # Auditors are assigned through the independence check (isms audit assign), not by edits.
     workflow=("lead_auditor", "team"),
     example={
@@ -107,6 +113,7 @@ register(
         "status",
     ),
     description="The nonconformity log (10.2): correction, root cause, action, verification.",
+    guarded={"grade": Action.MANAGE_NONCONFORMITIES},
     # The analysis and the states move through isms nc plan/implemented/verify; closed is final.
     locked_by="closed_on",
     # Where it came from, when, and what it is linked to are facts: moving raised_on would
@@ -172,6 +179,13 @@ register(
         "Certification body audits: stage 1, stage 2, surveillance, recertification; the "
         "certification decision and any appeal or disagreement with its outcome."
     ),
+    guarded={
+        "held_on": Action.MANAGE_AUDITS,
+        "majors": Action.MANAGE_AUDITS,
+        "minors": Action.MANAGE_AUDITS,
+        "ofis": Action.MANAGE_AUDITS,
+        "recommended": Action.MANAGE_AUDITS,
+    },
     workflow=(
         "recommended",
         "decision_on",
@@ -211,6 +225,11 @@ register(
         "(major, minor, ofi; area_of_concern at stage 1): isms assess --calibrate compares "
         "the mock audit's prediction with them."
     ),
+    guarded={
+        "grade": Action.MANAGE_AUDITS,
+        "reference": Action.MANAGE_AUDITS,
+        "statement": Action.MANAGE_AUDITS,
+    },
     example={
         "ref": "CB-2027-S2-01",
         "audit": "CB-2027-S2",
@@ -240,6 +259,12 @@ register(
         "Internal audit checklists (9.2.2): the records sampled for an audit, the question "
         "asked of each and the answer (isms audit sample draws them)."
     ),
+    guarded={
+        "result": Action.MANAGE_AUDITS,
+        "notes": Action.MANAGE_AUDITS,
+        "checked_by": Action.MANAGE_AUDITS,
+        "checked_on": Action.MANAGE_AUDITS,
+    },
     # The sample is drawn by isms audit sample; only the answer is edited afterwards.
     workflow=("question", "reference", "seed"),
     example={

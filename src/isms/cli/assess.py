@@ -13,6 +13,7 @@ from rich.table import Table
 from isms.cli.database import ensure_database
 from isms.cli.lookups import organisation_or_exit, user_or_exit
 from isms.cli.output import OutputFormat, console, emit, fail
+from isms.core.permissions import Action
 from isms.readiness.engine import DEFAULT_PROFILE, Profile, run_assessment
 from isms.readiness.finding import Grade
 from isms.readiness.registry import all_rules
@@ -123,7 +124,7 @@ def assess_command(
         return
     ensure_database()
     organisation = organisation_or_exit(org)
-    user = user_or_exit(as_user)
+    user = user_or_exit(as_user, organisation, Action.RUN_ASSESSMENT)
     audit_date = _as_of(as_of)
     selected, ignored = _codes(select), _codes(ignore)
     known = {r.code for r in all_rules()} | {r.name for r in all_rules()}

@@ -16,6 +16,7 @@ from isms.cli.database import ensure_database
 from isms.cli.lookups import organisation_or_exit, user_or_exit
 from isms.cli.output import OutputFormat, console, emit, fail
 from isms.core.actor import acting_as
+from isms.core.permissions import Action
 from isms.loop.audit_programme import assign_auditor, coverage_matrix, sample_audit
 from isms.people.models import Person
 
@@ -134,7 +135,7 @@ def assign_command(
     organisation = organisation_or_exit(org)
     audit, person = _audit(organisation, ref), _person(organisation, auditor)
     try:
-        with acting_as(user_or_exit(as_user)):
+        with acting_as(user_or_exit(as_user, organisation, Action.MANAGE_AUDITS)):
             change = assign_auditor(audit, person, lead, _date(on, "--on"))
     except ValidationError as error:
         fail(f"{person.email} cannot be assigned to {audit.ref}", list(error.messages))
@@ -180,7 +181,7 @@ def sample_command(
             "--incidents with a number each"
         )
     try:
-        with acting_as(user_or_exit(as_user)):
+        with acting_as(user_or_exit(as_user, organisation, Action.MANAGE_AUDITS)):
             sample = sample_audit(
                 audit,
                 counts,

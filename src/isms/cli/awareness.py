@@ -18,6 +18,7 @@ from isms.cli.database import ensure_database
 from isms.cli.lookups import organisation_or_exit, user_or_exit
 from isms.cli.output import OutputFormat, console, emit, err_console, fail
 from isms.core.actor import acting_as
+from isms.core.permissions import Action
 from isms.people.awareness import (
     DEFAULT_BANK,
     MAX_QUESTIONS,
@@ -155,7 +156,7 @@ def create_command(
     values = _values(value)
     loaded = _bank(bank)
     try:
-        with acting_as(user_or_exit(as_user)):
+        with acting_as(user_or_exit(as_user, organisation, Action.EDIT_REGISTERS)):
             created = create_campaign(
                 organisation,
                 name=name,
@@ -261,7 +262,7 @@ def links_command(
     except NoReverseMatch:
         fail("the awareness page is not mounted in the URL configuration (isms.people.urls)")
     try:
-        with acting_as(user_or_exit(as_user)):
+        with acting_as(user_or_exit(as_user, organisation, Action.EDIT_REGISTERS)):
             issued = issue_links(campaign, people=person)
     except ValidationError as error:
         fail("no links issued", list(error.messages))

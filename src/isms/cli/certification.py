@@ -21,6 +21,7 @@ from isms.cli.database import ensure_database
 from isms.cli.lookups import organisation_or_exit, user_or_exit
 from isms.cli.output import OutputFormat, console, emit, fail
 from isms.core.actor import acting_as
+from isms.core.permissions import Action
 
 app = typer.Typer(help="The certification cycle: surveillance, recertification, appeals.")
 
@@ -134,7 +135,7 @@ def decision_command(
     organisation = organisation_or_exit(org)
     audit = _audit(organisation, ref)
     try:
-        with acting_as(user_or_exit(as_user)):
+        with acting_as(user_or_exit(as_user, organisation, Action.MANAGE_AUDITS)):
             record_decision(audit, on=_date(on, "--on"), expires_on=_date(expires, "--expires"))
     except ValidationError as error:
         fail("refused", list(error.messages))
@@ -157,7 +158,7 @@ def appeal_command(
     organisation = organisation_or_exit(org)
     audit = _audit(organisation, ref)
     try:
-        with acting_as(user_or_exit(as_user)):
+        with acting_as(user_or_exit(as_user, organisation, Action.MANAGE_AUDITS)):
             raise_appeal(audit, text=reason, on=_date(on, "--on") or timezone.localdate())
     except ValidationError as error:
         fail("refused", list(error.messages))
@@ -178,7 +179,7 @@ def appeal_outcome_command(
     organisation = organisation_or_exit(org)
     audit = _audit(organisation, ref)
     try:
-        with acting_as(user_or_exit(as_user)):
+        with acting_as(user_or_exit(as_user, organisation, Action.MANAGE_AUDITS)):
             resolve_appeal(
                 audit,
                 outcome=outcome.value,

@@ -11,6 +11,7 @@ from isms.cli.database import ensure_database
 from isms.cli.lookups import organisation_or_exit, user_or_exit
 from isms.cli.output import EXIT_BAD_INPUT, console, err_console, fail
 from isms.core.actor import acting_as
+from isms.core.permissions import Action
 from isms.exchange.exporter import export_organisation, write_export
 from isms.exchange.importer import import_sheets
 from isms.exchange.problems import ImportRejected
@@ -32,7 +33,7 @@ def import_command(
     one transaction; on any problem nothing is written and every problem is listed (exit 2)."""
     ensure_database()
     organisation = organisation_or_exit(org)
-    user = user_or_exit(as_user)
+    user = user_or_exit(as_user, organisation, Action.IMPORT)
     try:
         sheets = read_path(path)
         with import_progress() as progress, acting_as(user):

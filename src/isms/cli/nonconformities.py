@@ -12,6 +12,7 @@ from isms.cli.database import ensure_database
 from isms.cli.lookups import organisation_or_exit, user_or_exit
 from isms.cli.output import OutputFormat, console, emit, fail
 from isms.core.actor import acting_as
+from isms.core.permissions import Action
 from isms.loop.nonconformities import raise_from_assessment, verify_closing
 from isms.people.models import Person
 from isms.readiness.models import Assessment
@@ -69,7 +70,7 @@ def raise_command(
         fail(f"--from-assessment takes 'latest' or a run id, not {from_assessment!r}")
     if assessment is None:
         fail(f"no stored mock-audit run for {organisation.slug}; run isms assess first")
-    with acting_as(user_or_exit(as_user)):
+    with acting_as(user_or_exit(as_user, organisation, Action.MANAGE_NONCONFORMITIES)):
         created, skipped = raise_from_assessment(organisation, assessment)
     for nc in created:
         console.print(
@@ -144,7 +145,7 @@ def plan_command(
     organisation = organisation_or_exit(org)
     nc, person, due_on = _nc(organisation, ref), _person(organisation, owner), _date(due, "--due")
     try:
-        with acting_as(user_or_exit(as_user)):
+        with acting_as(user_or_exit(as_user, organisation, Action.MANAGE_NONCONFORMITIES)):
             plan_action(
                 nc,
                 root_cause=root_cause,
@@ -171,7 +172,7 @@ def implemented_command(
     organisation = organisation_or_exit(org)
     nc = _nc(organisation, ref)
     try:
-        with acting_as(user_or_exit(as_user)):
+        with acting_as(user_or_exit(as_user, organisation, Action.MANAGE_NONCONFORMITIES)):
             mark_implemented(nc, _date(on, "--on") or timezone.localdate())
     except ValidationError as error:
         _refused(error)
@@ -192,7 +193,7 @@ def verify_command(
     organisation = organisation_or_exit(org)
     nc, checker = _nc(organisation, ref), _person(organisation, by)
     try:
-        with acting_as(user_or_exit(as_user)):
+        with acting_as(user_or_exit(as_user, organisation, Action.MANAGE_NONCONFORMITIES)):
             verify_closing(
                 nc,
                 checked_by=checker,

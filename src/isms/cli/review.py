@@ -14,6 +14,7 @@ from isms.cli.database import ensure_database
 from isms.cli.lookups import organisation_or_exit, user_or_exit
 from isms.cli.output import OutputFormat, console, emit, fail
 from isms.core.actor import acting_as
+from isms.core.permissions import Action
 from isms.loop.review_pack import (
     INPUT_FIELDS,
     build_pack,
@@ -139,7 +140,7 @@ def record_command(
     day = _date(held_on, "--held-on")
     try:
         inputs = parse_inputs(covered) if covered is not None else None
-        with acting_as(user_or_exit(as_user)):
+        with acting_as(user_or_exit(as_user, organisation, Action.EDIT_REGISTERS)):
             review, created = record_review(
                 organisation,
                 ref,
@@ -179,7 +180,7 @@ def sign_command(
         fail(f"--by: no person with email {by!r} in {organisation.slug}")
     day = _date(on, "--on") or timezone.localdate()
     try:
-        with acting_as(user_or_exit(as_user)):
+        with acting_as(user_or_exit(as_user, organisation, Action.SIGN_MANAGEMENT_REVIEW)):
             sign_review(review, signer, day)
     except ValidationError as error:
         _refused(error)

@@ -1,4 +1,5 @@
 from isms.context.models import ContextIssue, InterestedParty, PartyRequirement, Scope
+from isms.core.permissions import Action
 from isms.core.registers import register
 
 register(
@@ -15,6 +16,8 @@ register(
         "approved_on",
     ),
     description="The ISMS scope statement (4.3), one row per version.",
+    guarded={"approved_by": Action.APPROVE, "approved_on": Action.APPROVE},
+    approvers=("approved_by",),
     example={
         "version": "2.0",
         "statement": "The design, manufacture and support of industrial sensors from Leeds",

@@ -1,4 +1,5 @@
 from isms.controls.models import Measurement, Objective, SoAEntry, SoAVersion
+from isms.core.permissions import Action
 from isms.core.registers import register
 
 register(
@@ -33,6 +34,8 @@ register(
     key=("version",),
     columns=("version", "approved_by", "approved_on", "change_summary"),
     description="Approved versions of the Statement of Applicability.",
+    guarded={"approved_by": Action.APPROVE, "approved_on": Action.APPROVE},
+    approvers=("approved_by",),
     example={
         "version": "3.1",
         "approved_by": "ceo@acme.example",

@@ -57,6 +57,9 @@ ROLE_ACTIONS: dict[Action, frozenset[Role]] = {
 
 #: Actions that only a member flagged as top management may take, whatever the role.
 TOP_MANAGEMENT_ONLY = frozenset({Action.SIGN_MANAGEMENT_REVIEW})
+#: Actions a member flagged as top management may take whatever the role (but viewer): the
+#: approvals the standard expects of top management (the policy, resources, risk acceptance).
+TOP_MANAGEMENT_ALSO = frozenset({Action.APPROVE})
 
 
 def can(membership, action: Action) -> bool:
@@ -65,6 +68,8 @@ def can(membership, action: Action) -> bool:
         return False
     if action in TOP_MANAGEMENT_ONLY and not membership.is_top_management:
         return False
+    if action in TOP_MANAGEMENT_ALSO and membership.is_top_management:
+        return Role(membership.role) is not Role.VIEWER
     return Role(membership.role) in ROLE_ACTIONS[action]
 
 

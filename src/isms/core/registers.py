@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from django.db import models
 
+from isms.core.permissions import Action
+
 
 @dataclass(frozen=True)
 class Register:
@@ -32,6 +34,12 @@ class Register:
     #: Columns given when a record is created that the REST API's generic update never changes
     #: once set (e.g. the date a nonconformity was raised: moving it would satisfy deadlines).
     set_once: tuple[str, ...] = ()
+    #: Columns whose setting or change needs more than editing registers, and the action it
+    #: needs: approvals need APPROVE, audit results MANAGE_AUDITS (auditees only read them).
+    guarded: dict[str, Action] = field(default_factory=dict)
+    #: Columns naming who approved: through the REST API an approval is recorded in the
+    #: caller's own name (the person with the caller's email), never a name from the payload.
+    approvers: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -61,6 +69,8 @@ def register(
     workflow: tuple[str, ...] = (),
     locked_by: str | None = None,
     set_once: tuple[str, ...] = (),
+    guarded: dict[str, Action] | None = None,
+    approvers: tuple[str, ...] = (),
 ) -> Register:
     declaration = Register(
         model=model,
@@ -73,12 +83,14 @@ def register(
         workflow=workflow,
         locked_by=locked_by,
         set_once=set_once,
+        guarded=dict(guarded or {}),
+        approvers=approvers,
     )
     if sheet in _REGISTRY:
         raise ValueError(f"register sheet {sheet!r} declared twice")
     missing = [
         column
-        for column in (*key, *columns, *workflow, *set_once)
+        for column in (*key, *columns, *workflow, *set_once, *(guarded or {}), *approvers)
         if column not in _field_names(model)
     ]
     if missing:

@@ -1,3 +1,4 @@
+from isms.core.permissions import Action
 from isms.core.registers import register
 from isms.documents.models import Document, DocumentVersion
 
@@ -42,6 +43,8 @@ register(
         "text",
     ),
     description="The version history of each document, with author and approval (7.5.2, 7.5.3).",
+    guarded={"approver": Action.APPROVE, "approved_on": Action.APPROVE},
+    approvers=("approver",),
     example={
         "document": "POL-001",
         "version": "4.0",

@@ -1,3 +1,4 @@
+from isms.core.permissions import Action
 from isms.core.registers import register
 from isms.leadership.models import ResourceAllocation, RoleAssignment
 
@@ -21,6 +22,8 @@ register(
     key=("description",),
     columns=("description", "kind", "amount", "currency", "approved_by", "approved_on"),
     description="Resources top management allocated to the ISMS (7.1).",
+    guarded={"approved_by": Action.APPROVE, "approved_on": Action.APPROVE},
+    approvers=("approved_by",),
     example={
         "description": "2026 security tooling budget",
         "kind": "budget",

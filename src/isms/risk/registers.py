@@ -1,3 +1,4 @@
+from isms.core.permissions import Action
 from isms.core.registers import register
 from isms.risk.models import Asset, Process, Risk, RiskMethod, TreatmentAction
 
@@ -17,6 +18,8 @@ register(
         "approved_on",
     ),
     description="The documented risk method (6.1.2): scales, acceptance criteria, review interval.",
+    guarded={"approved_by": Action.APPROVE, "approved_on": Action.APPROVE},
+    approvers=("approved_by",),
     example={
         "name": "Acme risk method v3",
         "likelihood_levels": "5",
@@ -86,6 +89,16 @@ register(
     ),
     computed=("inherent_score", "residual_score"),
     description="The risk register (6.1.2, 8.2): each risk scored with the method and treated.",
+    guarded={
+        "accepted_by": Action.APPROVE,
+        "accepted_on": Action.APPROVE,
+        "plan_approved_by": Action.APPROVE,
+        "plan_approved_on": Action.APPROVE,
+    },
+    approvers=(
+        "accepted_by",
+        "plan_approved_by",
+    ),
     example={
         "ref": "R-001",
         "title": "Customer data stolen through an unpatched web server",
