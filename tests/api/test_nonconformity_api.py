@@ -23,6 +23,12 @@ def nc(organisation):
     )
 
 
+def as_person(client, email):
+    client.user.email = email
+    client.user.save()
+    return client
+
+
 def test_workflow_end_to_end(api_as, organisation, nc):
     api = api_as(organisation, Role.INTERNAL_AUDITOR)
     base = "/orgs/acme/nonconformities/NC-1/"
@@ -39,14 +45,17 @@ def test_workflow_end_to_end(api_as, organisation, nc):
     )
     assert planned.status_code == 200 and planned.json()["status"] == "action_planned"
     assert api.post(base + "implemented", {"on": "2026-06-01"}).json()["status"] == "verifying"
-    own = api.post(
-        base + "verify", {"checked_by": "owner@x.example", "on": "2026-08-01", "effective": True}
-    )
+    owner = as_person(api_as(organisation, Role.INTERNAL_AUDITOR), "owner@x.example")
+    own = owner.post(base + "verify", {"on": "2026-08-01", "effective": True})
     assert own.status_code == 422 and "cannot verify" in own.json()["detail"]
-    done = api.post(
-        base + "verify", {"checked_by": "checker@x.example", "on": "2026-08-01", "effective": True}
+    checker = as_person(api_as(organisation, Role.INTERNAL_AUDITOR), "checker@x.example")
+    named = checker.post(
+        base + "verify", {"checked_by": "other@x.example", "on": "2026-08-01", "effective": True}
     )
+    assert named.status_code == 422 and "caller's name (checker@x.example)" in named.text
+    done = checker.post(base + "verify", {"on": "2026-08-01", "effective": True})
     assert done.json()["status"] == "closed" and done.json()["closed_on"] == "2026-08-01"
+    assert done.json()["effectiveness_checked_by"] == "checker@x.example"
 
 
 def test_generic_edit_cannot_close_an_nc(api_as, organisation, nc):

@@ -79,6 +79,8 @@ def test_verifying_an_nc_without_an_implementation_date_is_refused_not_a_crash(
         status="verifying",
     )
     api = api_as(organisation)
+    api.user.email = "other@x.example"
+    api.user.save()
     response = api.post(
         "/orgs/acme/nonconformities/NC-2/verify",
         {"checked_by": "other@x.example", "on": "2026-09-01", "effective": True},

@@ -59,7 +59,8 @@ class ImplementedIn(Schema):
 
 
 class VerifyIn(Schema):
-    checked_by: str
+    #: Who checked: the caller. Optional; when given it must be the caller's own email.
+    checked_by: str | None = None
     on: SaneDate
     effective: bool
 
@@ -175,13 +176,22 @@ def implemented(request, org: str, ref: str, payload: ImplementedIn):
     operation_id="nonconformity_verify",
 )
 def verify_nc(request, org: str, ref: str, payload: VerifyIn):
+    """The check is recorded in the caller's name: naming someone else would let anyone, the
+    action's owner included, close an NC as verified by an independent person."""
+    own = (request.user.email or "").strip().lower()
+    if not own:
+        return Status(422, {"detail": "the effectiveness check needs a caller with an email"})
+    if payload.checked_by and payload.checked_by.strip().lower() != own:
+        return Status(
+            422, {"detail": f"the effectiveness check is recorded in the caller's name ({own})"}
+        )
     return _step(
         request,
         org,
         ref,
         lambda organisation, nc: verify_closing(
             nc,
-            checked_by=_person(organisation, payload.checked_by),
+            checked_by=_person(organisation, own),
             on=payload.on,
             effective=payload.effective,
         ),
