@@ -36,3 +36,28 @@ def test_a_user_of_another_organisation_cannot_act_here(organisation, make_membe
     make_member(other, Role.OWNER, username="stranger")
     refused = cli("assess", "--org", "acme", "--as", "stranger", "--no-save")
     assert refused.exit_code == 2 and "not a member" in refused.output
+
+
+def test_an_effectiveness_check_is_recorded_in_the_acting_users_name(organisation, make_member):
+    import datetime as dt
+
+    from isms.audits.models import Nonconformity
+    from isms.people.models import Person
+
+    user, _ = make_member(organisation, Role.INTERNAL_AUDITOR, username="aud")
+    user.email = "aud@x.example"
+    user.save()
+    for name in ("aud", "owner", "friend"):
+        Person.objects.create(organisation=organisation, email=f"{name}@x.example", name=name)
+    Nonconformity.objects.create(
+        organisation=organisation, ref="NC-1", source="internal_audit", grade="minor",
+        raised_on=dt.date(2026, 1, 5), description="x", root_cause="r", corrective_action="a",
+        process_changed="p", owner=Person.objects.get(email="owner@x.example"),
+        implemented_on=dt.date(2026, 2, 1), status="verifying",
+    )  # fmt: skip
+    args = ("nc", "verify", "NC-1", "--org", "acme", "--effective", "--on", "2026-04-01")
+    forged = cli(*args, "--by", "friend@x.example", "--as", "aud")
+    assert forged.exit_code == 2 and "recorded in the name of the --as user" in forged.output
+    done = cli(*args, "--by", "aud@x.example", "--as", "aud")
+    assert done.exit_code == 0, done.output
+    assert Nonconformity.objects.get(ref="NC-1").effectiveness_checked_by.email == "aud@x.example"

@@ -192,8 +192,11 @@ def verify_command(
     ensure_database()
     organisation = organisation_or_exit(org)
     nc, checker = _nc(organisation, ref), _person(organisation, by)
+    user = user_or_exit(as_user, organisation, Action.MANAGE_NONCONFORMITIES)
+    if user is not None and user.email and user.email.lower() != checker.email.lower():
+        fail(f"--by {by}: the check is recorded in the name of the --as user ({user.email})")
     try:
-        with acting_as(user_or_exit(as_user, organisation, Action.MANAGE_NONCONFORMITIES)):
+        with acting_as(user):
             verify_closing(
                 nc,
                 checked_by=checker,
