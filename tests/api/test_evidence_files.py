@@ -88,3 +88,63 @@ def test_viewers_cannot_upload_and_others_cannot_see(api_as, organisation, other
     assert upload(viewer, mine).status_code == 403
     manager = api_as(organisation)
     assert upload(manager, theirs).status_code == 404
+
+
+def test_a_new_upload_is_a_new_version_and_the_old_bytes_stay(api_as, organisation, evidence):
+    """Uploading again used to delete the earlier file, even one a signed review relied on."""
+    api = api_as(organisation)
+    first = upload(api, evidence, b"version one", name="a.pdf").json()
+    second = upload(api, evidence, b"version two", name="b.pdf").json()
+    assert (first["version"], second["version"]) == (1, 2)
+    listed = api.get(f"/orgs/acme/evidence/{evidence.pk}/versions").json()
+    assert [(v["number"], v["sha256"]) for v in listed] == [
+        (1, hashlib.sha256(b"version one").hexdigest()),
+        (2, hashlib.sha256(b"version two").hexdigest()),
+    ]
+    base = f"/api/orgs/acme/evidence/{evidence.pk}/file"
+    latest = api.client.get(base, headers=api.headers)
+    assert b"".join(latest.streaming_content) == b"version two"
+    old = api.client.get(base + "?version=1", headers=api.headers)
+    assert old.status_code == 200 and b"".join(old.streaming_content) == b"version one"
+    assert api.client.get(base + "?version=9", headers=api.headers).status_code == 404
+
+
+def test_a_missing_file_is_410_not_500(api_as, organisation, evidence):
+    import os
+
+    api = api_as(organisation)
+    upload(api, evidence)
+    evidence.refresh_from_db()
+    os.remove(evidence.file.path)
+    response = api.client.get(f"/api/orgs/acme/evidence/{evidence.pk}/file", headers=api.headers)
+    assert response.status_code == 410 and "missing" in response.json()["detail"]
+
+
+def test_evidence_of_a_signed_review_cannot_be_deleted(
+    api_as, organisation, evidence, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+    import os
+
+    from isms.audits.models import ManagementReview
+    from isms.evidence.models import EvidenceLink
+
+    api = api_as(organisation)
+    upload(api, evidence)
+    evidence.refresh_from_db()
+    path = evidence.file.path
+    review = ManagementReview.objects.create(
+        organisation=organisation, ref="MR-1", held_on=dt.date(2026, 6, 1)
+    )
+    EvidenceLink.objects.create(
+        organisation=organisation, evidence=evidence, record_type="Management reviews",
+        record_key="MR-1", record=review,
+    )  # fmt: skip
+    ManagementReview.objects.filter(pk=review.pk).update(signed_on=dt.date(2026, 6, 2))
+    refused = api.delete(f"/orgs/acme/evidence/{evidence.pk}")
+    assert refused.status_code == 409 and os.path.exists(path)
+    ManagementReview.objects.filter(pk=review.pk).update(signed_on=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        gone = api.delete(f"/orgs/acme/evidence/{evidence.pk}")
+    assert gone.status_code == 204
+    assert not os.path.exists(path), "deleting the record deletes its bytes"

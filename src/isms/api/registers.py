@@ -325,7 +325,7 @@ def make_router(register: Register) -> Router:
             return Status(409, {"detail": LOCKED_MESSAGE.format(model_name, register.locked_by)})
         try:
             with acting_as(request.user), transaction.atomic():
-                instance.delete()
+                (register.deleter or type(instance).delete)(instance)
         except (ProtectedError, RestrictedError) as error:
             blocking = getattr(error, "protected_objects", None) or error.restricted_objects
             used_by = sorted({type(obj)._meta.verbose_name for obj in blocking})

@@ -15,6 +15,7 @@ from isms.cli import (
     nonconformities,
     organisations,
     review,
+    verify,
 )
 from isms.cli.output import console
 
@@ -41,6 +42,7 @@ app.command("template")(exchange.template_command)
 app.command("assess")(assess.assess_command)
 app.command("rules")(assess.rules_command)
 app.command("benchmark")(benchmark.benchmark_command)
+app.command("verify")(verify.verify_command)
 
 
 @app.command("migrate")

@@ -40,6 +40,9 @@ class Register:
     #: Columns naming who approved: through the REST API an approval is recorded in the
     #: caller's own name (the person with the caller's email), never a name from the payload.
     approvers: tuple[str, ...] = ()
+    #: How a record is deleted when more than its row goes (an evidence item's stored files);
+    #: raises ProtectedError to refuse. None: ``instance.delete()``.
+    deleter: object = None
 
     @property
     def name(self) -> str:
@@ -71,6 +74,7 @@ def register(
     set_once: tuple[str, ...] = (),
     guarded: dict[str, Action] | None = None,
     approvers: tuple[str, ...] = (),
+    deleter=None,
 ) -> Register:
     declaration = Register(
         model=model,
@@ -85,6 +89,7 @@ def register(
         set_once=set_once,
         guarded=dict(guarded or {}),
         approvers=approvers,
+        deleter=deleter,
     )
     if sheet in _REGISTRY:
         raise ValueError(f"register sheet {sheet!r} declared twice")

@@ -45,6 +45,28 @@ class Evidence(OrganisationScopedModel):
         return f"{self.ref} {self.title}"
 
 
+class EvidenceFileVersion(OrganisationScopedModel):
+    """One uploaded file of an evidence item. Write-once: a new upload adds a version, and the
+    bytes of earlier versions stay, with their hashes, downloadable. The evidence item's own
+    file fields show its latest version."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    file = models.FileField(upload_to=evidence_upload_path, editable=False)
+    file_name = models.CharField(max_length=255, editable=False)
+    file_size = models.PositiveBigIntegerField(editable=False)
+    sha256 = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        ordering = ["evidence", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["evidence", "number"], name="evidence_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evidence.ref} v{self.number}"
+
+
 class EvidenceLink(OrganisationScopedModel):
     """Links a piece of evidence to the record it supports: a control, a review, a supplier..."""
 

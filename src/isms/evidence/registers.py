@@ -1,5 +1,6 @@
 from isms.core.registers import register
 from isms.evidence.models import Evidence, EvidenceLink
+from isms.evidence.services import delete_evidence
 
 register(
     Evidence,
@@ -19,6 +20,7 @@ register(
     ),
     computed=("sha256",),
     description="Evidence items (links and notes; files are uploaded through the web UI or API).",
+    deleter=delete_evidence,
     example={
         "ref": "EV-0042",
         "title": "Q1 2026 Salesforce access review export",

@@ -1,5 +1,10 @@
 """Storing evidence files. Uploaded files are never trusted: size-limited, stored under a random
-name through Django's storage API, hashed, and served back only as attachments."""
+name through Django's storage API, hashed, and served back only as attachments.
+
+Evidence is write-once: every upload is a new version and no version's bytes are ever replaced.
+An evidence item is deleted (with its files) only while nothing final refers to it: a signed
+management review, a closed nonconformity or a completed internal audit it is linked to keeps it.
+"""
 
 import hashlib
 import re
@@ -8,8 +13,9 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
+from django.db.models import Max, ProtectedError
 
-from isms.evidence.models import Evidence
+from isms.evidence.models import Evidence, EvidenceFileVersion
 
 MAX_EVIDENCE_BYTES = 100 * 1024 * 1024
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
@@ -23,8 +29,8 @@ def safe_file_name(name: str) -> str:
 
 
 @transaction.atomic
-def attach_file(evidence: Evidence, upload) -> Evidence:
-    """Store ``upload`` as the evidence's file, replacing any previous file, and hash it."""
+def attach_file(evidence: Evidence, upload) -> EvidenceFileVersion:
+    """Store ``upload`` as a new version of the evidence's file (earlier versions stay)."""
     size = upload.size
     if size is None or size > MAX_EVIDENCE_BYTES:
         raise ValidationError(f"the file is larger than {MAX_EVIDENCE_BYTES // 1024 // 1024} MB")
@@ -34,24 +40,77 @@ def attach_file(evidence: Evidence, upload) -> Evidence:
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    old = evidence.file.name if evidence.file else None
-    evidence.file.save("upload", File(upload), save=False)
-    evidence.file_name = safe_file_name(getattr(upload, "name", ""))
-    evidence.file_size = size
-    evidence.sha256 = digest.hexdigest()
+    Evidence.objects.select_for_update().filter(pk=evidence.pk).first()  # one upload at a time
+    number = (evidence.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+    version = EvidenceFileVersion(
+        organisation_id=evidence.organisation_id,
+        evidence=evidence,
+        number=number,
+        file_name=safe_file_name(getattr(upload, "name", "")),
+        file_size=size,
+        sha256=digest.hexdigest(),
+    )
+    version.file.save("upload", File(upload), save=False)
+    version.save()
+    evidence.file.name = version.file.name
+    evidence.file_name, evidence.file_size = version.file_name, size
+    evidence.sha256 = version.sha256
     evidence.kind = Evidence.Kind.FILE
     evidence.save()
-    if old and old != evidence.file.name:
-        transaction.on_commit(lambda: evidence.file.storage.delete(old))
-    return evidence
+    return version
+
+
+def file_state(stored) -> str:
+    """ok, changed or missing: a stored file (an evidence item or a version) against its hash."""
+    if not stored.file:
+        return "missing"
+    digest = hashlib.sha256()
+    try:
+        with stored.file.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+                digest.update(chunk)
+    except (FileNotFoundError, IsADirectoryError, PermissionError):
+        return "missing"
+    return "ok" if digest.hexdigest() == stored.sha256 else "changed"
 
 
 def verify_file(evidence: Evidence) -> bool:
     """True when the stored file still has the hash recorded at upload (tamper check)."""
-    if not evidence.file:
-        return False
-    digest = hashlib.sha256()
-    with evidence.file.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
-            digest.update(chunk)
-    return digest.hexdigest() == evidence.sha256
+    return file_state(evidence) == "ok"
+
+
+def final_records(evidence: Evidence) -> list:
+    """The signed reviews, closed NCs and completed audits ``evidence`` is linked to."""
+    from isms.audits.models import InternalAudit, ManagementReview, Nonconformity
+
+    final = []
+    for link in evidence.links.select_related("content_type"):
+        model = link.content_type.model_class()
+        record = model.objects.filter(pk=link.object_id).first() if model else None
+        if _is_final(record, ManagementReview, InternalAudit, Nonconformity):
+            final.append(record)
+    return final
+
+
+def _is_final(record, review, audit, nonconformity) -> bool:
+    if isinstance(record, review):
+        return bool(record.signed_on)
+    if isinstance(record, audit):
+        return record.status == "completed"
+    return isinstance(record, nonconformity) and record.status == "closed"
+
+
+@transaction.atomic
+def delete_evidence(evidence: Evidence) -> None:
+    """Delete the item, its links and the bytes of every version, unless something final
+    refers to it (then ProtectedError names the records)."""
+    final = final_records(evidence)
+    if final:
+        names = ", ".join(str(record) for record in final)
+        raise ProtectedError(f"{evidence.ref} is evidence for {names}", final)
+    stored = [v.file.name for v in evidence.versions.all()] + (
+        [evidence.file.name] if evidence.file else []
+    )
+    storage = evidence.file.storage
+    evidence.delete()
+    transaction.on_commit(lambda: [storage.delete(name) for name in set(stored)])
