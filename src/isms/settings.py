@@ -10,6 +10,9 @@ Environment variables (all optional in development):
   ``ISMS_SECRET_KEY`` and ``ISMS_ALLOWED_HOSTS`` and never runs with DEBUG.
 - ``ISMS_SECRET_KEY``: the secret key; in development one is generated once into the data folder.
 - ``ISMS_DEBUG``: ``1`` to turn Django's debug mode on (development only).
+- ``ISMS_HSTS_SECONDS`` (production, default one year), ``ISMS_HSTS_INCLUDE_SUBDOMAINS`` and
+  ``ISMS_HSTS_PRELOAD`` (default on), ``ISMS_SSL_REDIRECT`` (production, default on; ``0`` when a
+  TLS proxy in front already redirects plain HTTP).
 """
 
 import os
@@ -39,6 +42,11 @@ PRODUCTION = ENVIRONMENT == "production"
 def _secret_key() -> str:
     from_env = os.environ.get("ISMS_SECRET_KEY", "").strip()
     if from_env:
+        if PRODUCTION and (len(from_env) < 50 or len(set(from_env)) < 5):
+            raise ImproperlyConfigured(
+                "ISMS_SECRET_KEY must be at least 50 characters, random, in production "
+                "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(60))')"
+            )
         return from_env
     if PRODUCTION:
         raise ImproperlyConfigured("ISMS_ENV=production requires ISMS_SECRET_KEY to be set")
@@ -61,6 +69,10 @@ ALLOWED_HOSTS = [
 ]
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ISMS_ENV=production requires ISMS_ALLOWED_HOSTS")
+if PRODUCTION and any("*" in host for host in ALLOWED_HOSTS):
+    raise ImproperlyConfigured(
+        "ISMS_ALLOWED_HOSTS may not contain '*' in production: name the host names served"
+    )
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -162,6 +174,21 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("ISMS_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("ISMS_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = _flag("ISMS_HSTS_PRELOAD", default=True)
+    SECURE_SSL_REDIRECT = _flag("ISMS_SSL_REDIRECT", default=True)
+    # An operator who turns one of these off has decided so (a TLS proxy that redirects plain
+    # HTTP itself, other hosts under the domain); `check --deploy` is told, not left to warn.
+    SILENCED_SYSTEM_CHECKS = [
+        check
+        for check, on in (
+            ("security.W008", SECURE_SSL_REDIRECT),
+            ("security.W005", SECURE_HSTS_INCLUDE_SUBDOMAINS),
+            ("security.W021", SECURE_HSTS_PRELOAD),
+        )
+        if not on
+    ]
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,7 @@
 """Settings read the environment; production refuses to start without a secret key."""
 
 import os
+import secrets
 import subprocess
 import sys
 
@@ -51,7 +52,7 @@ def test_production_never_debugs(tmp_path):
     result = run_settings(
         tmp_path,
         ISMS_ENV="production",
-        ISMS_SECRET_KEY="x" * 60,
+        ISMS_SECRET_KEY=secrets.token_urlsafe(60),
         ISMS_ALLOWED_HOSTS="isms.example",
         ISMS_DEBUG="1",
     )
@@ -62,3 +63,44 @@ def test_production_never_debugs(tmp_path):
 def test_unknown_environment_is_refused(tmp_path):
     result = run_settings(tmp_path, ISMS_ENV="staging")
     assert "ISMS_ENV must be 'development' or 'production'" in result.stderr
+
+
+PRODUCTION = {
+    "ISMS_ENV": "production",
+    "ISMS_SECRET_KEY": secrets.token_urlsafe(60),
+    "ISMS_ALLOWED_HOSTS": "isms.example.com",
+}
+
+
+def check_deploy(tmp_path, **env):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("ISMS_", "DATABASE"))}
+    environment.update({"ISMS_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "isms.settings"})
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+
+
+def test_production_settings_pass_check_deploy_with_no_warning(tmp_path):
+    result = check_deploy(tmp_path, **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_behind_a_tls_proxy_the_redirect_can_be_turned_off(tmp_path):
+    result = check_deploy(tmp_path, **PRODUCTION, ISMS_SSL_REDIRECT="0")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_a_short_key_and_a_wildcard_host(tmp_path):
+    short = run_settings(tmp_path, **{**PRODUCTION, "ISMS_SECRET_KEY": "too-short"})
+    assert short.returncode != 0 and "at least 50 characters" in short.stderr
+    plain = run_settings(tmp_path, **{**PRODUCTION, "ISMS_SECRET_KEY": "ab" * 40})
+    assert plain.returncode != 0 and "at least 50 characters" in plain.stderr
+    wildcard = run_settings(tmp_path, **{**PRODUCTION, "ISMS_ALLOWED_HOSTS": "*"})
+    assert wildcard.returncode != 0 and "may not contain '*'" in wildcard.stderr
