@@ -56,14 +56,12 @@ class RuleContext:
         process: str | None = None,
         owner: str | None = None,
         issue: str | None = None,
-        title: str | None = None,
-        recommendation: str | None = None,
     ) -> Observation:
         """An observation of the running rule; unset fields come from the rule's declaration.
 
-        ``title`` and ``recommendation`` are accepted for older rules and ignored: the finding's
-        title, statement and advice come from the rule that leads it. ``issue`` overrides the
-        rule's issue for this one observation (a rule that sees two kinds of problem)."""
+        The finding's title, statement and advice come from the rule that leads it. ``issue``
+        overrides the rule's issue for this one observation (a rule that sees two kinds of
+        problem)."""
         rule = self.rule
         assert rule is not None, "observe() is only available while a rule runs"
         return Observation(
@@ -81,6 +79,3 @@ class RuleContext:
             process=process,
             owner=owner,
         )
-
-    #: The name rules used before observations had their own type.
-    finding = observe

@@ -99,13 +99,13 @@ def risk_method_missing(ctx):
     """
     method = _method(ctx)
     if method is None:
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Clause", "6.1.2"),
             "No risk assessment method is recorded: there are no scales, no acceptance criteria "
             "and no reassessment interval against which the risk register can be judged.",
         )
     elif method.approved_by_id is None or method.approved_on is None:
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Risk method", method.name),
             f"Risk method {method.name} has no approver and approval date on or before "
             f"{ctx.as_of}.",
@@ -139,7 +139,7 @@ def risk_register_empty(ctx):
     altogether).
     """
     if not _risks(ctx).exists():
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Risks", "Risk register"),
             f"The risk register holds no risk assessed on or before {ctx.as_of}.",
         )
@@ -304,7 +304,7 @@ def retained_risk_above_acceptance(ctx):
     )
     for risk in risks:
         high = " (a high risk)" if risk.score >= method.high_threshold else ""
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Risks", risk.ref),
             f"{_label(risk)} is retained with a score of {risk.score}{high}, but method "
             f"{method.name} allows retention only up to {method.acceptance_threshold}.",
@@ -361,7 +361,7 @@ def risk_score_outside_method_scale(ctx):
         ):
             if value is not None and not 1 <= value <= top:
                 values.append(f"{label} {value} (scale 1-{top})")
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Risks", risk.ref),
             f"{_label(risk)} is scored outside the scales of method {method.name}: "
             f"{', '.join(values)}.",
@@ -404,7 +404,7 @@ def risk_not_reassessed(ctx):
             if risk.last_assessed_on
             else "has no assessment date"
         )
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Risks", risk.ref),
             f"{_label(risk)} {when}; the method asks for reassessment every {months} months, "
             f"so one was due after {cutoff}.",
@@ -441,7 +441,7 @@ def residual_score_above_inherent(ctx):
     explain, not a breach.
     """
     for risk in _risks(ctx).filter(residual_score__gt=F("inherent_score")):
-        yield ctx.finding(
+        yield ctx.observe(
             Subject("Risks", risk.ref),
             f"{_label(risk)} has a residual score of {risk.residual_score} "
             f"({risk.residual_likelihood}x{risk.residual_impact}), higher than its inherent "
