@@ -13,6 +13,7 @@ Environment variables (all optional in development):
 - ``ISMS_HSTS_SECONDS`` (production, default one year), ``ISMS_HSTS_INCLUDE_SUBDOMAINS`` and
   ``ISMS_HSTS_PRELOAD`` (default on), ``ISMS_SSL_REDIRECT`` (production, default on; ``0`` when a
   TLS proxy in front already redirects plain HTTP).
+- ``ISMS_SQLITE_TIMEOUT``: seconds a writer waits for a busy SQLite database (default 30).
 """
 
 import os
@@ -133,10 +134,14 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several readers while one process writes (web server plus a CLI import).
+    # Several readers while one process writes (web server plus a CLI import). Every
+    # transaction takes the write lock when it begins, so a writer that finds the database busy
+    # waits (up to ISMS_SQLITE_TIMEOUT seconds) instead of failing half-way with "database is
+    # locked"; a row read inside a transaction cannot change before it is written back.
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": float(os.environ.get("ISMS_SQLITE_TIMEOUT", "30")),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 

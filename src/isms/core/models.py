@@ -39,6 +39,12 @@ class TrackedModel(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Counts the saves of this row: the API's ETag, and how the importer and the "
+        "API notice a change made by someone else since they read the row.",
+    )
     history = HistoricalRecords(inherit=True, get_user=history_user)
 
     class Meta:
@@ -46,13 +52,15 @@ class TrackedModel(models.Model):
 
     def save(self, *args, **kwargs):
         user = current_user()
+        update_fields = kwargs.get("update_fields")
+        if not self._state.adding:
+            self.version = (self.version or 0) + 1
         if user is not None:
             if self._state.adding and self.created_by_id is None:
                 self.created_by = user
             self.updated_by = user
-            update_fields = kwargs.get("update_fields")
-            if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "updated_by", "updated_at"}
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "updated_by", "updated_at", "version"}
         super().save(*args, **kwargs)
 
 
