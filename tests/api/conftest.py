@@ -4,9 +4,15 @@ from django.test import Client
 from isms.core.permissions import Role
 from isms.core.services import create_api_token
 
+#: Send the record's current ETag as If-Match, read with a GET first, as a client does.
+CURRENT = object()
+
 
 class ApiClient:
-    """A test client that sends a bearer token and JSON."""
+    """A test client that sends a bearer token and JSON.
+
+    ``put`` and ``patch`` send If-Match: by default the ETag of a GET just before (a client
+    that read the record), ``if_match=None`` for none, or a given value."""
 
     def __init__(self, token: str):
         self.client = Client()
@@ -20,14 +26,27 @@ class ApiClient:
             f"/api{path}", data, content_type="application/json", headers=self.headers
         )
 
-    def put(self, path, data):
+    def _versioned(self, path, if_match) -> dict:
+        if if_match is CURRENT:
+            if_match = self.get(path).headers.get("ETag")
+        if if_match is None:
+            return self.headers
+        return {**self.headers, "If-Match": if_match}
+
+    def put(self, path, data, if_match=CURRENT):
         return self.client.put(
-            f"/api{path}", data, content_type="application/json", headers=self.headers
+            f"/api{path}",
+            data,
+            content_type="application/json",
+            headers=self._versioned(path, if_match),
         )
 
-    def patch(self, path, data):
+    def patch(self, path, data, if_match=CURRENT):
         return self.client.patch(
-            f"/api{path}", data, content_type="application/json", headers=self.headers
+            f"/api{path}",
+            data,
+            content_type="application/json",
+            headers=self._versioned(path, if_match),
         )
 
     def delete(self, path):

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from ninja import Query, Router
 from ninja.responses import Status
 
@@ -18,6 +18,7 @@ from isms.api.auth import organisation_for
 from isms.api.schemas import (
     Message,
     ProblemList,
+    VersionConflict,
     filter_schema,
     input_schema,
     output_schema,
@@ -29,7 +30,7 @@ from isms.core.registers import Register, all_registers
 from isms.core.services import membership_for
 from isms.exchange.columns import MULTI_SEPARATOR, CellError, Kind, columns_of
 from isms.exchange.exporter import export_register
-from isms.exchange.importer import import_sheets
+from isms.exchange.importer import import_sheets, serialise_writes
 from isms.exchange.keys import key_lookups, key_text, target_key_field
 from isms.exchange.problems import ImportRejected
 from isms.exchange.readers import Sheet
@@ -41,6 +42,25 @@ GUARDED_MESSAGE = "the role {!r} may not {} (this field records it)"
 APPROVER_MESSAGE = "an approval is recorded in the caller's own name: {} (or leave it empty)"
 LOCKED_MESSAGE = "this {} is final ({} is set) and is not changed or deleted through this endpoint"
 MAX_ID = 2**62
+IF_MATCH_REQUIRED = (
+    "send If-Match with the version you read (the ETag of GET, here {etag}), so that a change "
+    "made by someone else since is not overwritten"
+)
+IF_MATCH_FAILED = (
+    "the {} was changed since you read it: it is now version {} (ETag {}); GET it again, apply "
+    "your change to what is there now, and send that ETag in If-Match"
+)
+
+
+def etag(version: int) -> str:
+    """The ETag of one version of a record (a strong validator: If-Match compares it exactly)."""
+    return f'"{version}"'
+
+
+def _if_match(header: str, version: int) -> bool:
+    """Whether an If-Match header names ``version`` (or ``*``); weak tags never match."""
+    tags = [tag.strip() for tag in header.split(",")]
+    return "*" in tags or etag(version) in tags
 
 
 class PayloadRejected(Exception):
@@ -97,12 +117,14 @@ def _api_row(register: Register, row: dict) -> dict:
 
 
 def _write(register: Register, organisation, user, values: dict) -> int:
-    """Import one row; returns the record's id. Raises PayloadRejected with every problem."""
+    """Import one row; returns the record's id. Raises PayloadRejected with every problem.
+
+    The caller holds the organisation's write turn (:func:`serialise_writes`) in a transaction."""
     row = {name: _cell(value) for name, value in values.items()}
     sheet = Sheet(register.sheet, list(row), [(1, row)], row_label="item")
     try:
         with acting_as(user):
-            import_sheets(organisation, [sheet])
+            import_sheets(organisation, [sheet], locked=True)
     except ImportRejected as rejected:
         raise PayloadRejected([(p.column or "", p.message) for p in rejected.problems]) from None
     key = tuple(key_text(_parse_key(register, name, row[name])) for name in register.key)
@@ -174,6 +196,7 @@ def make_router(register: Register) -> Router:
     Page = page_schema(register, Out)
     Filters = filter_schema(register)
     errors = {403: Message, 404: Message, 409: Message, 422: ProblemList}
+    versioned = {**errors, 412: VersionConflict, 428: VersionConflict}
 
     @router.get(
         base,
@@ -207,7 +230,7 @@ def make_router(register: Register) -> Router:
         summary=f"Create a {model_name}",
         operation_id=f"{register.name}_create",
     )
-    def create_record(request, org: str, payload: In):
+    def create_record(request, response: HttpResponse, org: str, payload: In):
         organisation = organisation_for(request, org, Action.EDIT_REGISTERS)
         values = payload.model_dump()
         owned = [n for n in register.workflow if values.get(n) not in (None, "", False, [])]
@@ -223,16 +246,22 @@ def make_router(register: Register) -> Router:
         refused = _guard(register, request, organisation, given)
         if refused is not None:
             return refused
-        existing = _pk_for_key(register, organisation, key)
-        if existing is not None:
-            return Status(
-                409, {"detail": f"a {model_name} with that key already exists (id {existing})"}
-            )
-        try:
-            pk = _write(register, organisation, request.user, values)
-        except PayloadRejected as rejected:
-            return Status(422, _problems(rejected.problems))
-        return Status(201, _one(register, organisation, pk))
+        with transaction.atomic():
+            # Checked and written in one turn: of two creates of one key, the second sees the
+            # first's record and answers 409.
+            serialise_writes(organisation)
+            existing = _pk_for_key(register, organisation, key)
+            if existing is not None:
+                return Status(
+                    409, {"detail": f"a {model_name} with that key already exists (id {existing})"}
+                )
+            try:
+                pk = _write(register, organisation, request.user, values)
+            except PayloadRejected as rejected:
+                return Status(422, _problems(rejected.problems))
+        record = _one(register, organisation, pk)
+        response["ETag"] = etag(record["version"])
+        return Status(201, record)
 
     @router.get(
         base + "{int:record_id}",
@@ -240,16 +269,50 @@ def make_router(register: Register) -> Router:
         summary=f"Get a {model_name}",
         operation_id=f"{register.name}_get",
     )
-    def get_record(request, org: str, record_id: int):
+    def get_record(request, response: HttpResponse, org: str, record_id: int):
         organisation = organisation_for(request, org, Action.VIEW)
         if record_id > MAX_ID:
             raise Http404(f"no {model_name} with id {record_id}")
-        return Status(200, _one(register, organisation, record_id))
+        record = _one(register, organisation, record_id)
+        response["ETag"] = etag(record["version"])
+        return Status(200, record)
 
-    def update(request, org: str, record_id: int, values: dict, partial: bool):
-        # Who may change what is decided per field below: audit results are written by
-        # internal auditors, who do not edit registers otherwise.
+    def update(request, response, org: str, record_id: int, values: dict, partial: bool):
+        """PUT and PATCH: under the organisation's write turn and the row's lock, so the
+        If-Match check, the read of the current record and the write see the same version."""
         organisation = organisation_for(request, org, Action.VIEW)
+        if record_id > MAX_ID:
+            raise Http404(f"no {model_name} with id {record_id}")
+        with transaction.atomic():
+            serialise_writes(organisation)
+            version = (
+                register.model.objects.select_for_update()
+                .filter(organisation=organisation, pk=record_id)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if version is None:
+                raise Http404(f"no {model_name} with id {record_id}")
+            response["ETag"] = etag(version)
+            sent = request.headers.get("If-Match")
+            if sent is None:
+                detail = IF_MATCH_REQUIRED.format(etag=etag(version))
+                return Status(428, {"detail": detail, "version": version})
+            if not _if_match(sent, version):
+                detail = IF_MATCH_FAILED.format(model_name, version, etag(version))
+                return Status(412, {"detail": detail, "version": version})
+            outcome = _update(request, organisation, record_id, values, partial)
+        if outcome is not None:
+            return outcome
+        record = _one(register, organisation, record_id)
+        response["ETag"] = etag(record["version"])
+        return Status(200, record)
+
+    def _update(request, organisation, record_id: int, values: dict, partial: bool):
+        """The checks and the write of an update; a refusal as a Status, or None when written.
+
+        Who may change what is decided per field: audit results are written by internal
+        auditors, who do not edit registers otherwise."""
         current = _one(register, organisation, record_id)
         if register.locked_by and current.get(register.locked_by) not in (None, ""):
             return Status(409, {"detail": LOCKED_MESSAGE.format(model_name, register.locked_by)})
@@ -290,37 +353,56 @@ def make_router(register: Register) -> Router:
                 _write(register, organisation, request.user, merged)
         except PayloadRejected as rejected:
             return Status(422, _problems(rejected.problems))
-        return Status(200, _one(register, organisation, record_id))
+        return None
 
     @router.put(
         base + "{int:record_id}",
-        response={200: Out, **errors},
+        response={200: Out, **versioned},
         summary=f"Replace a {model_name}",
+        description="Send `If-Match` with the record's ETag (from GET); 412 when it changed.",
         operation_id=f"{register.name}_replace",
     )
-    def replace_record(request, org: str, record_id: int, payload: In):
-        return update(request, org, record_id, payload.model_dump(), partial=False)
+    def replace_record(request, response: HttpResponse, org: str, record_id: int, payload: In):
+        return update(request, response, org, record_id, payload.model_dump(), partial=False)
 
     @router.patch(
         base + "{int:record_id}",
-        response={200: Out, **errors},
+        response={200: Out, **versioned},
         summary=f"Change a {model_name}",
+        description="Send `If-Match` with the record's ETag (from GET); 412 when it changed.",
         operation_id=f"{register.name}_patch",
     )
-    def patch_record(request, org: str, record_id: int, payload: Patch):
-        return update(request, org, record_id, payload.model_dump(exclude_unset=True), True)
+    def patch_record(request, response: HttpResponse, org: str, record_id: int, payload: Patch):
+        values = payload.model_dump(exclude_unset=True)
+        return update(request, response, org, record_id, values, True)
 
     @router.delete(
         base + "{int:record_id}",
-        response={204: None, **errors},
+        response={204: None, **errors, 412: VersionConflict},
         summary=f"Delete a {model_name}",
+        description="`If-Match` is optional here; when sent, 412 if the record changed.",
         operation_id=f"{register.name}_delete",
     )
     def delete_record(request, org: str, record_id: int):
         organisation = organisation_for(request, org, Action.DELETE_RECORDS)
-        instance = register.model.objects.filter(organisation=organisation, pk=record_id).first()
+        if record_id > MAX_ID:
+            raise Http404(f"no {model_name} with id {record_id}")
+        with transaction.atomic():
+            serialise_writes(organisation)
+            return _delete(request, organisation, record_id)
+
+    def _delete(request, organisation, record_id: int):
+        instance = (
+            register.model.objects.select_for_update()
+            .filter(organisation=organisation, pk=record_id)
+            .first()
+        )
         if instance is None:
             raise Http404(f"no {model_name} with id {record_id}")
+        sent = request.headers.get("If-Match")
+        if sent is not None and not _if_match(sent, instance.version):
+            detail = IF_MATCH_FAILED.format(model_name, instance.version, etag(instance.version))
+            return Status(412, {"detail": detail, "version": instance.version})
         if register.locked_by and getattr(instance, register.locked_by) not in (None, ""):
             return Status(409, {"detail": LOCKED_MESSAGE.format(model_name, register.locked_by)})
         try:

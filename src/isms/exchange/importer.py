@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 
 from isms.catalog.models import Clause, Control
 from isms.core.registers import Register, all_registers, by_sheet
@@ -23,6 +23,9 @@ from isms.exchange.readers import Sheet
 
 Progress = Callable[[str, int, int], None]
 Key = tuple[str, ...]
+#: Rows per query when reading or locking versions (well under every database's bound on
+#: query parameters).
+VERSION_BATCH = 2000
 
 
 @dataclass
@@ -81,6 +84,8 @@ class Importer:
         self.problems: list[Problem] = []
         self.parsed: dict[str, ParsedSheet] = {}
         self._keys: dict[type, dict[Key, int]] = {}
+        #: Per imported register, the version of every existing row when the import was checked.
+        self._versions: dict[str, dict[int, int]] = {}
 
     # -- validation ---------------------------------------------------------------------------
 
@@ -107,6 +112,7 @@ class Importer:
         for parsed in self.parsed.values():
             self._check_references(parsed)
             self._check_model_rules(parsed)
+            self._versions[parsed.register.sheet] = self._row_versions(parsed)
         order = {register.sheet: index for index, register in enumerate(all_registers())}
         self.problems.sort(
             key=lambda p: (
@@ -256,7 +262,66 @@ class Importer:
                     for message in messages:
                         self.problem(parsed.sheet, row.number, name, message)
 
+    def _matched_pks(self, parsed: ParsedSheet) -> list[int]:
+        """The rows of the database this sheet updates."""
+        keys = self.keys_in_database(parsed.register.model)
+        return [keys[row.key] for row in parsed.rows if row.key is not None and row.key in keys]
+
+    def _row_versions(self, parsed: ParsedSheet, lock: bool = False) -> dict[int, int]:
+        versions: dict[int, int] = {}
+        pks = self._matched_pks(parsed)
+        for start in range(0, len(pks), VERSION_BATCH):
+            queryset = parsed.register.model.objects.filter(
+                pk__in=pks[start : start + VERSION_BATCH]
+            )
+            if lock:
+                queryset = queryset.select_for_update()
+            versions.update(queryset.values_list("pk", "version"))
+        return versions
+
     # -- writing ------------------------------------------------------------------------------
+
+    def check_unchanged(self) -> None:
+        """Refuse the import if a row it writes was changed, or its key created, by someone else
+        since the import was checked: the import would overwrite a change it never saw.
+
+        Runs inside the write transaction with the rows locked (PostgreSQL) or the database
+        locked (SQLite), so nothing can change between this check and the write."""
+        conflicts: list[Problem] = []
+        for parsed in self.parsed.values():
+            register = parsed.register
+            checked = self._versions.get(register.sheet, {})
+            now = self._row_versions(parsed, lock=True)
+            keys_then = self.keys_in_database(register.model)
+            new_rows = any(row.key is not None and row.key not in keys_then for row in parsed.rows)
+            keys_now = existing_keys(register, self.organisation) if new_rows else keys_then
+            for row in parsed.rows:
+                if row.key is None:
+                    continue
+                pk_then = keys_then.get(row.key)
+                if pk_then is None and keys_now.get(row.key) is not None:
+                    message = "was created by someone else after this import was checked"
+                elif pk_then is not None and pk_then not in now:
+                    message = "was deleted by someone else after this import was checked"
+                elif pk_then is not None and now[pk_then] != checked.get(pk_then):
+                    message = (
+                        f"was changed by someone else after this import was checked "
+                        f"(version {checked.get(pk_then)}, now {now[pk_then]})"
+                    )
+                else:
+                    continue
+                conflicts.append(
+                    Problem(
+                        parsed.sheet.name,
+                        row.number,
+                        None,
+                        f"{join_key(row.key)!r} {message}; nothing was written: import again "
+                        "to apply this file to the current records",
+                        row_label=parsed.sheet.row_label,
+                    )
+                )
+        if conflicts:
+            raise ImportRejected(conflicts)
 
     def write(self) -> ImportReport:
         report = ImportReport()
@@ -352,8 +417,8 @@ class Importer:
                 if current != wanted:
                     manager.set(wanted)
                     changed = True
-        if dirty:
-            instance.save()
+        if dirty or changed:
+            instance.save()  # a link change is a change of the record: a new version
         return changed or dirty
 
     def _assign_evidence_target(self, instance, row: ParsedRow) -> bool:
@@ -368,21 +433,53 @@ class Importer:
         return True
 
 
-def import_sheets(organisation, sheets: list[Sheet], progress: Progress | None = None):
+def serialise_writes(organisation) -> None:
+    """Within a transaction: wait until no other import or API write into ``organisation`` is
+    under way, and hold that turn until the transaction ends.
+
+    PostgreSQL: an advisory lock per organisation (taken before any row lock, so two writers
+    cannot deadlock). SQLite needs nothing: a transaction there holds the database's write lock
+    from its first statement (``transaction_mode`` IMMEDIATE in settings)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x15A5, organisation.pk])
+
+
+BUSY_MESSAGE = (
+    "the database stayed busy (another import or a long write) and this import gave up waiting;"
+    " nothing was written: run it again"
+)
+
+
+def import_sheets(
+    organisation, sheets: list[Sheet], progress: Progress | None = None, *, locked: bool = False
+):
     """Validate ``sheets`` and write them into ``organisation``; all or nothing.
 
-    Raises :class:`ImportRejected` with every problem when anything is wrong."""
+    A second import into the same organisation waits for the first to finish; if the first
+    changed rows this one was checked against, this one is refused (see
+    :meth:`Importer.check_unchanged`). ``locked``: the caller already holds the organisation's
+    write turn (:func:`serialise_writes`) in a transaction around this call, so nothing can
+    change between the check and the write (the API's one-row writes). Raises
+    :class:`ImportRejected` with every problem when anything is wrong."""
     importer = Importer(organisation, sheets, progress)
     importer.validate()
     if importer.problems:
         raise ImportRejected(importer.problems)
     try:
         with transaction.atomic():
+            if not locked:
+                serialise_writes(organisation)
+                importer.check_unchanged()
             return importer.write()
     except IntegrityError as error:
         raise ImportRejected(
             [Problem("database", message=f"the database refused the import: {error}")]
         ) from None
+    except OperationalError as error:
+        if "locked" not in str(error) and "busy" not in str(error):
+            raise
+        raise ImportRejected([Problem("database", message=BUSY_MESSAGE)]) from None
 
 
 def problems_by_sheet(problems: list[Problem]) -> dict[str, list[Problem]]:
