@@ -16,7 +16,7 @@ def api(api_as, organisation):
 def person(api):
     response = api.post("/orgs/acme/people/", {"email": "ann@acme.example", "name": "Ann"})
     assert response.status_code == 201, response.content
-    assert response.headers["ETag"] == '"1"' and response.json()["version"] == 1
+    assert response.headers["ETag"] == '"1"' and response.json()["row_version"] == 1
     return f"/orgs/acme/people/{response.json()['id']}"
 
 
@@ -24,7 +24,7 @@ def test_every_change_is_a_new_version_and_etag(api, person):
     assert api.get(person).headers["ETag"] == '"1"'
     changed = api.patch(person, {"job_title": "SRE"}, if_match='"1"')
     assert changed.status_code == 200, changed.content
-    assert changed.headers["ETag"] == '"2"' and changed.json()["version"] == 2
+    assert changed.headers["ETag"] == '"2"' and changed.json()["row_version"] == 2
     replaced = api.put(person, {"email": "ann@acme.example", "name": "Ann B"}, if_match='"2"')
     assert replaced.status_code == 200 and replaced.headers["ETag"] == '"3"'
 
@@ -33,7 +33,7 @@ def test_a_stale_version_is_412_and_changes_nothing(api, person):
     api.patch(person, {"job_title": "SRE"}, if_match='"1"')
     stale = api.patch(person, {"name": "Someone else's idea"}, if_match='"1"')
     assert stale.status_code == 412
-    assert stale.json()["version"] == 2 and stale.headers["ETag"] == '"2"'
+    assert stale.json()["row_version"] == 2 and stale.headers["ETag"] == '"2"'
     assert "changed since you read it" in stale.json()["detail"]
     assert Person.objects.get().name == "Ann"
     assert (
@@ -48,7 +48,7 @@ def test_a_stale_version_is_412_and_changes_nothing(api, person):
 def test_without_if_match_is_428_with_the_current_version(api, person):
     missing = api.patch(person, {"name": "No precondition"}, if_match=None)
     assert missing.status_code == 428
-    assert missing.json()["version"] == 1 and missing.headers["ETag"] == '"1"'
+    assert missing.json()["row_version"] == 1 and missing.headers["ETag"] == '"1"'
     assert "If-Match" in missing.json()["detail"]
     assert Person.objects.get().name == "Ann"
 
@@ -79,4 +79,4 @@ def test_a_change_of_a_reference_is_a_new_version(api, organisation):
     dept = f"/orgs/acme/departments/{made.json()['id']}"
     api.post("/orgs/acme/people/", {"email": "bo@acme.example", "name": "Bo"})
     changed = api.patch(dept, {"manager": "bo@acme.example"})
-    assert changed.status_code == 200 and changed.json()["version"] == 2
+    assert changed.status_code == 200 and changed.json()["row_version"] == 2

@@ -71,4 +71,4 @@ def test_a_key_created_or_deleted_after_the_check_refuses_it(organisation):
 def test_nothing_changed_meanwhile_imports(organisation):
     Person.objects.create(organisation=organisation, email="ann@acme.example", name="Ann")
     _import_with(organisation, _people({"email": "ann@acme.example", "name": "Ann B"}), lambda: 0)
-    assert Person.objects.get().name == "Ann B" and Person.objects.get().version == 2
+    assert Person.objects.get().name == "Ann B" and Person.objects.get().row_version == 2

@@ -92,7 +92,7 @@ def test_the_same_stale_version_is_applied_once(isms_server):
         statuses = sorted(status for status, _, _ in outcomes)
         assert statuses == [200, 412], outcomes
         refused = next(body for status, _, body in outcomes if status == 412)
-        assert refused["version"] == int(version.strip('"')) + 1
+        assert refused["row_version"] == int(version.strip('"')) + 1
         assert "changed since you read it" in refused["detail"]
 
 

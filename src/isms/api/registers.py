@@ -260,7 +260,7 @@ def make_router(register: Register) -> Router:
             except PayloadRejected as rejected:
                 return Status(422, _problems(rejected.problems))
         record = _one(register, organisation, pk)
-        response["ETag"] = etag(record["version"])
+        response["ETag"] = etag(record["row_version"])
         return Status(201, record)
 
     @router.get(
@@ -274,7 +274,7 @@ def make_router(register: Register) -> Router:
         if record_id > MAX_ID:
             raise Http404(f"no {model_name} with id {record_id}")
         record = _one(register, organisation, record_id)
-        response["ETag"] = etag(record["version"])
+        response["ETag"] = etag(record["row_version"])
         return Status(200, record)
 
     def update(request, response, org: str, record_id: int, values: dict, partial: bool):
@@ -288,7 +288,7 @@ def make_router(register: Register) -> Router:
             version = (
                 register.model.objects.select_for_update()
                 .filter(organisation=organisation, pk=record_id)
-                .values_list("version", flat=True)
+                .values_list("row_version", flat=True)
                 .first()
             )
             if version is None:
@@ -297,15 +297,15 @@ def make_router(register: Register) -> Router:
             sent = request.headers.get("If-Match")
             if sent is None:
                 detail = IF_MATCH_REQUIRED.format(etag=etag(version))
-                return Status(428, {"detail": detail, "version": version})
+                return Status(428, {"detail": detail, "row_version": version})
             if not _if_match(sent, version):
                 detail = IF_MATCH_FAILED.format(model_name, version, etag(version))
-                return Status(412, {"detail": detail, "version": version})
+                return Status(412, {"detail": detail, "row_version": version})
             outcome = _update(request, organisation, record_id, values, partial)
         if outcome is not None:
             return outcome
         record = _one(register, organisation, record_id)
-        response["ETag"] = etag(record["version"])
+        response["ETag"] = etag(record["row_version"])
         return Status(200, record)
 
     def _update(request, organisation, record_id: int, values: dict, partial: bool):
@@ -400,9 +400,10 @@ def make_router(register: Register) -> Router:
         if instance is None:
             raise Http404(f"no {model_name} with id {record_id}")
         sent = request.headers.get("If-Match")
-        if sent is not None and not _if_match(sent, instance.version):
-            detail = IF_MATCH_FAILED.format(model_name, instance.version, etag(instance.version))
-            return Status(412, {"detail": detail, "version": instance.version})
+        version = instance.row_version
+        if sent is not None and not _if_match(sent, version):
+            detail = IF_MATCH_FAILED.format(model_name, version, etag(version))
+            return Status(412, {"detail": detail, "row_version": version})
         if register.locked_by and getattr(instance, register.locked_by) not in (None, ""):
             return Status(409, {"detail": LOCKED_MESSAGE.format(model_name, register.locked_by)})
         try:

@@ -32,7 +32,7 @@ class VersionConflict(Schema):
     """412/428 on PUT and PATCH: the record's current version, to GET and retry with."""
 
     detail: str
-    version: int
+    row_version: int
 
 
 def _input_type(column: Column):
@@ -79,7 +79,7 @@ def input_schema(register: Register, partial: bool) -> type[Schema]:
 
 
 def output_schema(register: Register) -> type[Schema]:
-    fields = {"id": (int, ...), "version": (int, ...)}
+    fields = {"id": (int, ...), "row_version": (int, ...)}
     for column in columns_of(register):
         fields[column.name] = (_output_type(column) | None, None)
     return create_model(f"{register.model.__name__}Out", __base__=Schema, **fields)

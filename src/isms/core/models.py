@@ -39,7 +39,7 @@ class TrackedModel(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    version = models.PositiveIntegerField(
+    row_version = models.PositiveIntegerField(
         default=1,
         editable=False,
         help_text="Counts the saves of this row: the API's ETag, and how the importer and the "
@@ -54,13 +54,13 @@ class TrackedModel(models.Model):
         user = current_user()
         update_fields = kwargs.get("update_fields")
         if not self._state.adding:
-            self.version = (self.version or 0) + 1
+            self.row_version = (self.row_version or 0) + 1
         if user is not None:
             if self._state.adding and self.created_by_id is None:
                 self.created_by = user
             self.updated_by = user
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "updated_by", "updated_at", "version"}
+            kwargs["update_fields"] = {*update_fields, "updated_by", "updated_at", "row_version"}
         super().save(*args, **kwargs)
 
 

@@ -25,9 +25,9 @@ def export_register(
     """One register's rows in import format, ordered by natural key. Queries: 1 + 1 per link.
 
     ``pks`` limits the rows; ``with_ids`` adds each row's database id as ``id`` and its
-    ``version`` (for the API)."""
+    ``row_version`` (for the API)."""
     columns = columns_of(register)
-    lookups = {"pk": "pk", "version": "version"}
+    lookups = {"pk": "pk", "row_version": "row_version"}
     for column in columns:
         if column.kind is Kind.REFERENCE:
             lookups[column.name] = f"{column.name}__{target_key_field(column.target)}"
@@ -44,7 +44,7 @@ def export_register(
     }
     rows = []
     for record in queryset:
-        row = {"id": record["pk"], "version": record["version"]} if with_ids else {}
+        row = {"id": record["pk"], "row_version": record["row_version"]} if with_ids else {}
         for column in columns:
             if column.kind is Kind.REFERENCES:
                 value = MULTI_SEPARATOR.join(links[column.name].get(record["pk"], [])) or None

@@ -276,7 +276,7 @@ class Importer:
             )
             if lock:
                 queryset = queryset.select_for_update()
-            versions.update(queryset.values_list("pk", "version"))
+            versions.update(queryset.values_list("pk", "row_version"))
         return versions
 
     # -- writing ------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Every row gets a version, bumped on each save (the API's ETag, the importer's check)."""
+"""Every row gets a row version, bumped on each save (the API's ETag, the importer's check)."""
 
 from django.db import migrations, models
 
@@ -13,8 +13,8 @@ class Migration(migrations.Migration):
 
     operations = [
         AddFieldToModels(
-            model_names=['document', 'historicaldocument'],
-            name="version",
+            model_names=['document', 'documentversion', 'historicaldocument', 'historicaldocumentversion'],
+            name="row_version",
             field=models.PositiveIntegerField(
                 default=1,
                 editable=False,

@@ -1,4 +1,4 @@
-"""Every row gets a version, bumped on each save (the API's ETag, the importer's check)."""
+"""Every row gets a row version, bumped on each save (the API's ETag, the importer's check)."""
 
 from django.db import migrations, models
 
@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     operations = [
         AddFieldToModels(
             model_names=['awarenesscampaign', 'awarenesscheck', 'awarenessinvitation', 'department', 'historicalawarenesscampaign', 'historicalawarenesscheck', 'historicalawarenessinvitation', 'historicaldepartment', 'historicalperson', 'historicaltrainingcompletion', 'historicaltrainingcourse', 'person', 'trainingcompletion', 'trainingcourse'],
-            name="version",
+            name="row_version",
             field=models.PositiveIntegerField(
                 default=1,
                 editable=False,
