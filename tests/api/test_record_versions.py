@@ -80,3 +80,15 @@ def test_a_change_of_a_reference_is_a_new_version(api, organisation):
     api.post("/orgs/acme/people/", {"email": "bo@acme.example", "name": "Bo"})
     changed = api.patch(dept, {"manager": "bo@acme.example"})
     assert changed.status_code == 200 and changed.json()["row_version"] == 2
+
+
+def test_a_register_with_a_version_column_of_its_own_keeps_it(api_as, organisation):
+    """Scope, SoA versions and document versions have a `version` of their own (a label like
+    "2.0"); the row version is separate (the first cut overwrote the label: 500 on PATCH)."""
+    api = api_as(organisation, top_management=True)
+    made = api.post("/orgs/acme/scope/", {"version": "2.0", "statement": "The London office"})
+    assert made.status_code == 201, made.content
+    path = f"/orgs/acme/scope/{made.json()['id']}"
+    changed = api.patch(path, {"boundaries": "The London site"})
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["version"] == "2.0" and changed.json()["row_version"] == 2

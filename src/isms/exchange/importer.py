@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 
 from isms.catalog.models import Clause, Control
+from isms.core.actor import current_user
+from isms.core.permissions import can
 from isms.core.registers import Register, all_registers, by_sheet
 from isms.evidence.models import EvidenceLink
 from isms.exchange.columns import CellError, Column, Kind, columns_of
@@ -86,6 +88,12 @@ class Importer:
         self._keys: dict[type, dict[Key, int]] = {}
         #: Per imported register, the version of every existing row when the import was checked.
         self._versions: dict[str, dict[int, int]] = {}
+        self._membership = None
+        self._actor = current_user()
+        if self._actor is not None:
+            from isms.core.services import membership_for
+
+            self._membership = membership_for(self._actor, organisation)
 
     # -- validation ---------------------------------------------------------------------------
 
@@ -358,6 +366,8 @@ class Importer:
                 # Counted unchanged in the first pass, but its links changed.
                 result.unchanged -= 1
                 result.updated += 1
+        if self.problems:  # guarded fields the acting user may not set: roll everything back
+            raise ImportRejected(self.problems)
         return report
 
     def _existing_instances(self, register: Register) -> dict[Key, object]:
@@ -386,6 +396,7 @@ class Importer:
                         continue
                 attname = column.field.attname
                 if getattr(instance, attname) != target_pk:
+                    self._check_may_set(parsed, row, column)
                     setattr(instance, attname, target_pk)
                     changed = True
                 continue
@@ -394,11 +405,28 @@ class Importer:
                 if value is None and not column.field.null:
                     value = ""
             if getattr(instance, column.name) != value:
+                self._check_may_set(parsed, row, column)
                 setattr(instance, column.name, value)
                 changed = True
         if parsed.register.model is EvidenceLink:
             changed |= self._assign_evidence_target(instance, row)
         return changed, later
+
+    def _check_may_set(self, parsed: ParsedSheet, row: ParsedRow, column: Column) -> None:
+        """A guarded field (an approval, an audit result) changes only if the acting user's role
+        allows it: the same check as the API's (see :attr:`Register.guarded`). An import run
+        at the console without ``--as`` is the operator's and is not checked."""
+        action = parsed.register.guarded.get(column.name)
+        if action is None or self._actor is None or can(self._membership, action):
+            return
+        role = self._membership.get_role_display() if self._membership else "no role"
+        self.problem(
+            parsed.sheet,
+            row.number,
+            column.name,
+            f"{self._actor.get_username()} ({role}) may not {action.value.replace('_', ' ')}: "
+            "this column records it",
+        )
 
     def _assign_late(self, parsed: ParsedSheet, instance, row: ParsedRow) -> bool:
         changed = False
@@ -408,6 +436,7 @@ class Importer:
             if column.kind is Kind.REFERENCE and value is not None:
                 target_pk = self._resolve(column.target, value)
                 if getattr(instance, column.field.attname) != target_pk:
+                    self._check_may_set(parsed, row, column)
                     setattr(instance, column.field.attname, target_pk)
                     dirty = True
             elif column.kind is Kind.REFERENCES:
