@@ -14,6 +14,20 @@ Environment variables (all optional in development):
   ``ISMS_HSTS_PRELOAD`` (default on), ``ISMS_SSL_REDIRECT`` (production, default on; ``0`` when a
   TLS proxy in front already redirects plain HTTP).
 - ``ISMS_SQLITE_TIMEOUT``: seconds a writer waits for a busy SQLite database (default 30).
+- ``ISMS_TOKEN_DAYS``: days a new API token is valid unless told otherwise (default 90, at most
+  365).
+- ``ISMS_AUTH_FAILURES`` and ``ISMS_AUTH_WINDOW_SECONDS``: after this many failed token attempts
+  from one address within the window (default 10 in 300 s) that address gets 429 for the window.
+- ``ISMS_NUM_PROXIES``: reverse proxies in front that append to X-Forwarded-For (default 0: the
+  client address is REMOTE_ADDR).
+- ``ISMS_CACHE_URL``: the cache the throttling counts in: ``locmem://`` (default, one process),
+  ``file:///path``, ``db://table`` (after ``createcachetable``), ``redis://...`` or
+  ``memcached://host:port`` (these two need their client library). Several server processes
+  need a shared one, or each counts on its own.
+- ``ISMS_MAX_UPLOAD_MB`` (default 100): the largest evidence upload; ``ISMS_MAX_BODY_MB``
+  (default 2): the largest body of any other request. Larger requests answer 413 unread.
+- ``ISMS_SERVE_STATIC`` (default on): serve the static files (the API docs' Swagger UI) from the
+  application; ``0`` when the web server serves ``STATIC_ROOT`` (after ``collectstatic``).
 """
 
 import os
@@ -29,6 +43,17 @@ def _flag(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int, low: int, high: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = int(raw) if raw else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+    if not low <= value <= high:
+        raise ImproperlyConfigured(f"{name} must be between {low} and {high}, not {value}")
+    return value
 
 
 DATA_DIR = Path(os.environ.get("ISMS_DATA_DIR", "var")).expanduser().resolve()
@@ -82,6 +107,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "ninja",  # its templates and static files: the API docs load Swagger UI from our own origin
     "isms.catalog",
     "isms.core",
     # Register apps, in dependency order (a register's required references point backwards).
@@ -99,7 +125,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that every response gets the CSP (and /api/ responses no-store), even the
+    # 413 of the body limit and the HTTPS redirect.
+    "isms.core.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that could read the body and before any view looks up an organisation:
+    # an oversized request is refused unread, whoever sends it.
+    "isms.core.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -171,6 +203,52 @@ STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "files"
 MEDIA_URL = "files/"
 
+SERVE_STATIC = _flag("ISMS_SERVE_STATIC", default=True)
+
+#: The Content-Security-Policy of every response: our own scripts and styles only, nothing
+#: inline, no framing. The API docs (Swagger UI) are served from STATIC_URL and comply.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+#: Request bodies: an evidence upload may be ISMS_MAX_UPLOAD_MB (plus 1 MB for the multipart
+#: envelope); any other request ISMS_MAX_BODY_MB.
+MAX_UPLOAD_MB = _int("ISMS_MAX_UPLOAD_MB", 100, 1, 10_240)
+MAX_UPLOAD_BYTES = (MAX_UPLOAD_MB + 1) * 1024 * 1024
+MAX_BODY_BYTES = _int("ISMS_MAX_BODY_MB", 2, 1, 1024) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
+
+#: API tokens: the default and the longest validity of a new token, in days.
+TOKEN_MAX_DAYS = 365
+TOKEN_DAYS = _int("ISMS_TOKEN_DAYS", 90, 1, TOKEN_MAX_DAYS)
+#: Failed authentication: this many failures from one address within the window block it for
+#: the window (429 with Retry-After, the credentials not even checked).
+AUTH_FAILURE_LIMIT = _int("ISMS_AUTH_FAILURES", 10, 1, 10_000)
+AUTH_FAILURE_WINDOW = _int("ISMS_AUTH_WINDOW_SECONDS", 300, 1, 86_400)
+NUM_PROXIES = _int("ISMS_NUM_PROXIES", 0, 0, 10)
+
+
+def _cache(url: str) -> dict:
+    scheme, _, rest = url.partition("://")
+    backends = {
+        "locmem": "django.core.cache.backends.locmem.LocMemCache",
+        "file": "django.core.cache.backends.filebased.FileBasedCache",
+        "db": "django.core.cache.backends.db.DatabaseCache",
+        "redis": "django.core.cache.backends.redis.RedisCache",
+        "rediss": "django.core.cache.backends.redis.RedisCache",
+        "memcached": "django.core.cache.backends.memcached.PyMemcacheCache",
+    }
+    if scheme not in backends:
+        raise ImproperlyConfigured(
+            f"ISMS_CACHE_URL must start with one of {', '.join(s + '://' for s in backends)}"
+        )
+    location = {"locmem": rest or "isms", "redis": url, "rediss": url}.get(scheme, rest)
+    return {"BACKEND": backends[scheme], "LOCATION": location}
+
+
+CACHES = {"default": _cache(os.environ.get("ISMS_CACHE_URL", "").strip() or "locmem://")}
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -200,4 +278,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ISMS_LOG_LEVEL", "WARNING")},
+    # Access taken away or given back, throttled addresses: always logged.
+    "loggers": {"isms.security": {"level": "INFO"}},
 }

@@ -1,6 +1,8 @@
 """URL routes. The web UI and the REST API mount here as they land."""
 
-from django.urls import include, path
+from django.conf import settings
+from django.contrib.staticfiles.views import serve as serve_static
+from django.urls import include, path, re_path
 
 from isms.api.main import api
 from isms.core.views import health
@@ -10,3 +12,17 @@ urlpatterns = [
     path("api/", api.urls),
     path("awareness/", include("isms.people.urls")),
 ]
+
+if settings.SERVE_STATIC:
+    # The static files of the installed apps (the API docs' Swagger UI), found by Django's
+    # staticfiles finders: the docs load no script from a third party, with or without DEBUG.
+    # Behind a web server that serves STATIC_ROOT itself (after collectstatic), set
+    # ISMS_SERVE_STATIC=0.
+    urlpatterns.append(
+        re_path(
+            rf"^{settings.STATIC_URL.strip('/')}/(?P<path>.+)$",
+            serve_static,
+            {"insecure": True},
+            name="static",
+        )
+    )

@@ -12,6 +12,7 @@ from isms.api import evidence, nonconformities, reviews
 from isms.api.auth import AUTH
 from isms.api.registers import register_routers
 from isms.core.models import Membership
+from isms.core.services import TooManyAttempts
 
 api = NinjaAPI(
     title="isms",
@@ -20,7 +21,9 @@ api = NinjaAPI(
         "The ISMS registers of the organisations you belong to. Authenticate with "
         "`Authorization: Bearer <token>` (create one with `isms token create`). Records use "
         "the import format: references name other records by their key (a person by email, "
-        "a control by id). Another organisation's records answer 404."
+        "a control by id). Another organisation's records answer 404. Tokens expire (90 days "
+        "by default); a read-only token gets 403 for any write; too many bad tokens from one "
+        "address answer 429 for a while."
     ),
     urls_namespace="api",
     auth=AUTH,
@@ -31,6 +34,13 @@ api = NinjaAPI(
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc):
     return api.create_response(request, {"detail": str(exc) or "forbidden"}, status=403)
+
+
+@api.exception_handler(TooManyAttempts)
+def too_many_attempts(request, exc):
+    response = api.create_response(request, {"detail": str(exc)}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(Http404)

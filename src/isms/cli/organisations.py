@@ -7,16 +7,26 @@ import typer
 from django.core.exceptions import ValidationError
 
 from isms.cli.database import ensure_database
+from isms.cli.lookups import user_or_exit
 from isms.cli.output import OutputFormat, console, emit, fail
 from isms.core import services
-from isms.core.models import Membership, Organisation
-from isms.core.permissions import Role
+from isms.core.actor import acting_as
+from isms.core.models import ApiToken, Membership, Organisation
+from isms.core.permissions import Action, Role
 
 org_app = typer.Typer(help="Organisations (tenants).")
 user_app = typer.Typer(help="Users who log in to the web UI and API.")
 member_app = typer.Typer(help="Who belongs to an organisation, and in which role.")
 
 RoleChoice = StrEnum("RoleChoice", {value: value for value in Role.values})
+
+USER = typer.Argument(..., help="A user name (or the email of exactly one user).")
+ORG = typer.Option(..., "--org", help="Organisation slug.")
+AS_USER = typer.Option(
+    None,
+    "--as",
+    help="Record the change in history as made by this user (an owner of the organisation).",
+)
 
 
 @contextmanager
@@ -83,20 +93,85 @@ def user_create(
     console.print(f"Created user [bold]{user.username}[/].")
 
 
+@user_app.command("list")
+def user_list(fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f")) -> None:
+    """List users, whether they may log in, and their organisations."""
+    from django.contrib.auth import get_user_model
+
+    ensure_database()
+    rows = [
+        {
+            "username": user.username,
+            "email": user.email,
+            "active": user.is_active,
+            "organisations": [
+                m.organisation.slug + ("" if m.is_active else " (suspended)")
+                for m in user.memberships.select_related("organisation")
+            ],
+        }
+        for user in get_user_model().objects.order_by("username")
+    ]
+    emit(rows, ["username", "email", "active", "organisations"], fmt, title="Users")
+
+
+def _as_user_for_all_organisations_of(user, as_user: str | None):
+    """The ``--as`` user, who must manage the members of every organisation ``user`` is in."""
+    if not as_user:
+        return None
+    for membership in user.memberships.select_related("organisation"):
+        user_or_exit(as_user, membership.organisation, Action.MANAGE_MEMBERS)
+    return user_or_exit(as_user)
+
+
+def _set_user_active(username: str, active: bool, as_user: str | None) -> None:
+    ensure_database()
+    verb = "activate" if active else "deactivate"
+    with _validation_errors(f"{verb} {username!r}"):
+        user = services.get_user(username)
+    actor = _as_user_for_all_organisations_of(user, as_user)
+    with _validation_errors(f"{verb} {username!r}"), acting_as(actor):
+        changed = services.set_user_active(user, active)
+    if not changed:
+        console.print(f"{user.username} is already {'active' if active else 'deactivated'}.")
+    elif active:
+        console.print(f"Activated [bold]{user.username}[/]: their unexpired tokens work again.")
+    else:
+        console.print(
+            f"Deactivated [bold]{user.username}[/]: the API refuses their tokens and sessions."
+        )
+
+
+@user_app.command("deactivate")
+def user_deactivate(username: str = USER, as_user: str | None = AS_USER) -> None:
+    """Stop a user logging in: the API refuses their tokens and sessions (undo: activate).
+
+    Refused while they are the last active owner of an organisation."""
+    _set_user_active(username, False, as_user)
+
+
+@user_app.command("activate")
+def user_activate(username: str = USER, as_user: str | None = AS_USER) -> None:
+    """Let a deactivated user log in again."""
+    _set_user_active(username, True, as_user)
+
+
 @member_app.command("add")
 def member_add(
-    username: str = typer.Argument(..., help="An existing user."),
-    org: str = typer.Option(..., "--org", help="Organisation slug."),
+    username: str = USER,
+    org: str = ORG,
     role: RoleChoice = typer.Option(..., "--role", "-r", help="The member's role."),
     top_management: bool = typer.Option(
         False, "--top-management", help="The member is part of top management."
     ),
+    as_user: str | None = AS_USER,
 ) -> None:
     """Add a user to an organisation, or change their role there."""
     ensure_database()
     with _validation_errors(f"add {username!r} to {org!r}"):
         organisation = services.get_organisation(org)
         user = services.get_user(username)
+    actor = user_or_exit(as_user, organisation, Action.MANAGE_MEMBERS)
+    with _validation_errors(f"add {username!r} to {org!r}"), acting_as(actor):
         membership, created = services.set_membership(
             organisation, user, role.value, top_management
         )
@@ -108,9 +183,61 @@ def member_add(
     )
 
 
+def _member_and_actor(username: str, org: str, as_user: str | None, what: str):
+    with _validation_errors(what):
+        organisation = services.get_organisation(org)
+        user = services.get_user(username)
+    return organisation, user, user_or_exit(as_user, organisation, Action.MANAGE_MEMBERS)
+
+
+@member_app.command("remove")
+def member_remove(username: str = USER, org: str = ORG, as_user: str | None = AS_USER) -> None:
+    """Take a user out of an organisation (kept in the membership's history).
+
+    Refused for the last active owner: make another member owner first."""
+    ensure_database()
+    what = f"remove {username!r} from {org!r}"
+    organisation, user, actor = _member_and_actor(username, org, as_user, what)
+    with _validation_errors(what), acting_as(actor):
+        services.remove_membership(organisation, user)
+    console.print(f"Removed [bold]{user.username}[/] from {organisation.slug}.")
+
+
+def _set_member_active(username: str, org: str, as_user: str | None, active: bool) -> None:
+    ensure_database()
+    what = f"{'resume' if active else 'suspend'} {username!r} in {org!r}"
+    organisation, user, actor = _member_and_actor(username, org, as_user, what)
+    with _validation_errors(what), acting_as(actor):
+        changed = services.set_membership_active(organisation, user, active)
+    state = "active" if active else "suspended"
+    if not changed:
+        console.print(f"{user.username} is already {state} in {organisation.slug}.")
+    elif active:
+        console.print(f"Resumed [bold]{user.username}[/] in {organisation.slug}.")
+    else:
+        console.print(
+            f"Suspended [bold]{user.username}[/] in {organisation.slug}: they keep their role "
+            "but may do nothing there until resumed."
+        )
+
+
+@member_app.command("suspend")
+def member_suspend(username: str = USER, org: str = ORG, as_user: str | None = AS_USER) -> None:
+    """Suspend a membership: the member may do nothing in the organisation (undo: resume).
+
+    Refused for the last active owner."""
+    _set_member_active(username, org, as_user, False)
+
+
+@member_app.command("resume")
+def member_resume(username: str = USER, org: str = ORG, as_user: str | None = AS_USER) -> None:
+    """Reactivate a suspended membership."""
+    _set_member_active(username, org, as_user, True)
+
+
 @member_app.command("list")
 def member_list(
-    org: str = typer.Option(..., "--org", help="Organisation slug."),
+    org: str = ORG,
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
 ) -> None:
     """List the members of an organisation."""
@@ -136,45 +263,79 @@ token_app = typer.Typer(help="API tokens (Authorization: Bearer <token>).")
 def token_create(
     username: str = typer.Argument(..., help="The user the token acts as."),
     name: str = typer.Option(..., "--name", "-n", help="What the token is for."),
-    expires_days: int | None = typer.Option(
-        None, "--expires-days", help="Days until it expires; default never."
+    expires_in_days: int | None = typer.Option(
+        None,
+        "--expires-in-days",
+        "--expires-days",
+        help="Days until it expires: 1 to 365; default ISMS_TOKEN_DAYS (90).",
+    ),
+    read_only: bool = typer.Option(
+        False, "--read-only", help="The token may only read (GET); writes answer 403."
     ),
 ) -> None:
     """Create an API token. It is printed once; only its hash is stored."""
     ensure_database()
     with _validation_errors(f"create a token for {username!r}"):
         user = services.get_user(username)
-        record, token = services.create_api_token(user, name, expires_days)
-    expiry = f", expires {record.expires_at:%Y-%m-%d}" if record.expires_at else ""
+        record, token = services.create_api_token(user, name, expires_in_days, read_only)
     console.print(
-        f"Token {record.name!r} for {username}{expiry}. Store it now; it is not shown again:"
+        f"Token {record.name!r} for {user.username}, {record.scope}, expires "
+        f"{record.expires_at:%Y-%m-%d %H:%M} UTC. Store it now; it is not shown again:"
     )
     console.print(token, markup=False, highlight=False)
 
 
+def _when(value) -> str | None:
+    return value.isoformat(timespec="seconds") if value else None
+
+
+TOKEN_COLUMNS = (
+    "user",
+    "name",
+    "prefix",
+    "scope",
+    "created_at",
+    "expires_at",
+    "last_used_at",
+    "revoked",
+    "valid",
+)
+
+
 @token_app.command("list")
 def token_list(
-    username: str = typer.Argument(...),
+    username: str | None = typer.Argument(None, help="Only this user's tokens."),
+    user_option: str | None = typer.Option(None, "--user", "-u", help="Only this user's tokens."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
 ) -> None:
-    """List a user's API tokens (never the tokens themselves)."""
+    """List API tokens (never the tokens themselves): all, or one user's."""
+    from django.utils import timezone
+
     ensure_database()
-    with _validation_errors("list tokens"):
-        user = services.get_user(username)
+    if username and user_option and username != user_option:
+        fail("name the user once: as the argument or with --user")
+    tokens = ApiToken.objects.select_related("user").order_by("user__username", "-created_at")
+    who = username or user_option
+    if who:
+        with _validation_errors("list tokens"):
+            tokens = tokens.filter(user=services.get_user(who))
+    now = timezone.now()
     rows = [
         {
+            "user": t.user.username,
             "name": t.name,
             "prefix": t.prefix,
-            "created_at": t.created_at.isoformat(timespec="seconds"),
-            "expires_at": t.expires_at.isoformat(timespec="seconds") if t.expires_at else None,
-            "last_used_at": t.last_used_at.isoformat(timespec="seconds")
-            if t.last_used_at
-            else None,
+            "scope": t.scope,
+            "created_at": _when(t.created_at),
+            "expires_at": _when(t.expires_at),
+            "last_used_at": _when(t.last_used_at),
             "revoked": t.revoked_at is not None,
+            "valid": t.revoked_at is None and t.expires_at > now and t.user.is_active,
         }
-        for t in user.api_tokens.all()
+        for t in tokens
     ]
-    emit(rows, list(rows[0]) if rows else ["name", "prefix"], fmt, title=f"Tokens of {username}")
+    title = f"Tokens of {who}" if who else "API tokens"
+    emit(rows, list(TOKEN_COLUMNS), fmt, title=title)
 
 
 @token_app.command("revoke")
@@ -183,14 +344,9 @@ def token_revoke(
     name: str = typer.Option(..., "--name", "-n"),
 ) -> None:
     """Revoke a token so it no longer authenticates."""
-    from django.utils import timezone
-
     ensure_database()
     with _validation_errors("revoke the token"):
         user = services.get_user(username)
-    updated = user.api_tokens.filter(name=name, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
-    if not updated:
+    if not services.revoke_api_token(user, name):
         fail(f"{username} has no active token named {name!r}")
-    console.print(f"Revoked token {name!r} of {username}.")
+    console.print(f"Revoked token {name!r} of {user.username}.")

@@ -144,7 +144,10 @@ def person_field(help_text: str, *, required: bool = False, **kwargs) -> models.
 
 
 class ApiToken(models.Model):
-    """A bearer token for the REST API. Only a SHA-256 hash is stored; the token is shown once."""
+    """A bearer token for the REST API. Only a SHA-256 hash is stored; the token is shown once.
+
+    Every token expires (``ISMS_TOKEN_DAYS``, 90 days unless asked otherwise, at most a year);
+    a read-only token may only read (GET, HEAD, OPTIONS), whatever its user's role."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
@@ -155,9 +158,17 @@ class ApiToken(models.Model):
     )
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    expires_at = models.DateTimeField(help_text="After this the token no longer authenticates.")
+    last_used_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Last successful use, to the minute (not written on every request).",
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    read_only = models.BooleanField(
+        default=False, help_text="The token may only read: any other method answers 403."
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -167,3 +178,7 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name})"
+
+    @property
+    def scope(self) -> str:
+        return "read" if self.read_only else "read-write"
