@@ -7,6 +7,7 @@ from isms.cli import (
     assess,
     audit,
     awareness,
+    backup,
     benchmark,
     catalog,
     certification,
@@ -43,6 +44,8 @@ app.command("assess")(assess.assess_command)
 app.command("rules")(assess.rules_command)
 app.command("benchmark")(benchmark.benchmark_command)
 app.command("verify")(verify.verify_command)
+app.command("backup")(backup.backup_command)
+app.command("restore")(backup.restore_command)
 
 
 @app.command("migrate")
