@@ -14,6 +14,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_catalog()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: failed-token counts (throttling) do not carry over."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def organisation(db):
     return Organisation.objects.create(slug="acme", name="Acme Ltd")

@@ -5,11 +5,12 @@ from django.contrib.staticfiles.views import serve as serve_static
 from django.urls import include, path, re_path
 
 from isms.api.main import api
-from isms.core.views import health
+from isms.core.views import api_not_found, health
 
 urlpatterns = [
     path("health", health, name="health"),
     path("api/", api.urls),
+    re_path(r"^api/(?P<path>.*)$", api_not_found),
     path("awareness/", include("isms.people.urls")),
 ]
 

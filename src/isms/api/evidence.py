@@ -95,6 +95,16 @@ def versions(request, org: str, evidence_id: int):
     response={403: Message, 404: Message, 409: Message, 410: Message},
     summary="Download the file of an evidence item (the latest version, or ?version=N)",
     operation_id="evidence_file_download",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The file's bytes, as an attachment; X-Evidence-SHA256 is its hash",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
 )
 def download(request, org: str, evidence_id: int, version: int | None = None):
     organisation = organisation_for(request, org, Action.VIEW)

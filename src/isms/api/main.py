@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import NinjaAPI, Schema
+from ninja import Schema
 
 from isms import __version__
 from isms.api import audits as audits_api
@@ -10,11 +10,12 @@ from isms.api import awareness as awareness_api
 from isms.api import certification as certification_api
 from isms.api import evidence, nonconformities, reviews
 from isms.api.auth import AUTH
+from isms.api.openapi import IsmsApi
 from isms.api.registers import register_routers
 from isms.core.models import Membership
 from isms.core.services import TooManyAttempts
 
-api = NinjaAPI(
+api = IsmsApi(
     title="isms",
     version=__version__,
     description=(

@@ -16,8 +16,11 @@ SaneDate = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2999, 12,
 
 
 class Problem(Schema):
-    loc: list[str]
+    """One problem: where (``["body", "owner"]``; a list item's index is a number) and what."""
+
+    loc: list[str | int]
     msg: str
+    type: str | None = None
 
 
 class ProblemList(Schema):
