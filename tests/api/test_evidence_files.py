@@ -4,7 +4,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from isms.core.permissions import Role
-from isms.evidence import services
 from isms.evidence.models import Evidence
 
 pytestmark = pytest.mark.django_db
@@ -63,12 +62,13 @@ def test_tampered_file_is_refused(api_as, organisation, evidence):
     assert response.status_code == 409
 
 
-def test_empty_and_oversized_files_are_refused(api_as, organisation, evidence, monkeypatch):
+def test_empty_and_oversized_files_are_refused(api_as, organisation, evidence, settings):
     api = api_as(organisation)
     assert upload(api, evidence, content=b"").status_code == 422
-    monkeypatch.setattr(services, "MAX_EVIDENCE_BYTES", 10)
-    response = upload(api, evidence, content=b"x" * 11)
+    settings.MAX_UPLOAD_MB = 1  # ISMS_MAX_UPLOAD_MB
+    response = upload(api, evidence, content=b"x" * (1024 * 1024 + 1))
     assert response.status_code == 422
+    assert "larger than 1 MB" in response.json()["detail"]
     evidence.refresh_from_db()
     assert not evidence.file and evidence.sha256 == ""
 

@@ -13,10 +13,16 @@ def test_org_user_member_flow(cli):
     assert result.exit_code == 0, result.output
     assert "Added alice in acme as Owner (top management)." in result.stdout
     result = cli("member", "add", "alice", "--org", "acme", "--role", "viewer")
+    assert result.exit_code == 2, "the last active owner cannot be demoted"
+    assert "alice is the last active owner of acme" in result.output
+    assert cli("user", "create", "bob", "--no-password").exit_code == 0
+    assert cli("member", "add", "bob", "--org", "acme", "--role", "owner").exit_code == 0
+    result = cli("member", "add", "alice", "--org", "acme", "--role", "viewer")
     assert "Updated alice in acme as Viewer" in result.stdout
     members = json.loads(cli("member", "list", "--org", "acme", "-f", "json").stdout)
     assert members == [
-        {"username": "alice", "role": "viewer", "top_management": False, "active": True}
+        {"username": "alice", "role": "viewer", "top_management": False, "active": True},
+        {"username": "bob", "role": "owner", "top_management": False, "active": True},
     ]
 
 

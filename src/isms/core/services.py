@@ -99,6 +99,11 @@ def set_membership(
     if not created and (
         membership.role != role or membership.is_top_management != is_top_management
     ):
+        if membership.role == Role.OWNER and role != Role.OWNER:
+            _lock([organisation])
+            problem = _last_owner_problem(organisation, user, "change their role")
+            if problem:
+                raise ValidationError({"role": [problem]})
         membership.role = role
         membership.is_top_management = is_top_management
         membership.save()

@@ -10,6 +10,7 @@ import hashlib
 import re
 import unicodedata
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
@@ -17,7 +18,6 @@ from django.db.models import Max, ProtectedError
 
 from isms.evidence.models import Evidence, EvidenceFileVersion
 
-MAX_EVIDENCE_BYTES = 100 * 1024 * 1024
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
 
 
@@ -32,8 +32,8 @@ def safe_file_name(name: str) -> str:
 def attach_file(evidence: Evidence, upload) -> EvidenceFileVersion:
     """Store ``upload`` as a new version of the evidence's file (earlier versions stay)."""
     size = upload.size
-    if size is None or size > MAX_EVIDENCE_BYTES:
-        raise ValidationError(f"the file is larger than {MAX_EVIDENCE_BYTES // 1024 // 1024} MB")
+    if size is None or size > settings.MAX_UPLOAD_MB * 1024 * 1024:
+        raise ValidationError(f"the file is larger than {settings.MAX_UPLOAD_MB} MB")
     if size == 0:
         raise ValidationError("the file is empty")
     digest = hashlib.sha256()
