@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from isms.cli.database import ensure_database
@@ -14,7 +15,7 @@ from isms.core.actor import acting_as
 from isms.core.permissions import Action
 from isms.exchange.exporter import export_organisation, write_export
 from isms.exchange.importer import import_sheets
-from isms.exchange.problems import ImportRejected
+from isms.exchange.problems import ImportRejected, printable
 from isms.exchange.readers import ReadError, read_path
 from isms.exchange.template import write_template
 
@@ -43,7 +44,8 @@ def import_command(
             console.print_json(json.dumps([p.as_dict() for p in error.problems]))
             raise typer.Exit(EXIT_BAD_INPUT) from None
         fail(
-            f"{path.name}: {len(error.problems)} problem(s); nothing was imported",
+            f"{escape(printable(path.name))}: {len(error.problems)} problem(s); "
+            "nothing was imported",
             [str(problem) for problem in error.problems],
         )
     for sheet, result in report.sheets.items():

@@ -1,21 +1,28 @@
 """Column kinds: how a model field is written in a spreadsheet cell and read back.
 
-Cells arrive as Python values from calamine (str, float, int, bool, date, datetime), CSV (str)
-or YAML (str, int, float, bool, date). ``parse`` turns any of these into the field's value or
-raises :class:`CellError` with a message that says what was expected.
+Cells arrive as Python values from calamine (str, float, int, bool, date, datetime, or a
+:class:`~isms.exchange.readers.FormulaCell`), CSV (str) or YAML (str, int, float, bool, date).
+``parse`` turns any of these into the field's value or raises :class:`CellError` with a message
+that says what was expected. It also enforces the cell rules of :mod:`isms.exchange.limits`
+(length, control and bidirectional characters, date range, integer range) for every import
+path, the REST API included.
 """
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from isms.catalog.models import Clause, Control
 from isms.core.registers import Register, for_model
+from isms.exchange import limits
+from isms.exchange.readers import FormulaCell
 
 MULTI_SEPARATOR = "|"
 KEY_SEPARATOR = " / "
@@ -52,6 +59,29 @@ class Column:
     computed: bool
     #: For (multi-)references: the referenced model (a register's model or a catalogue model).
     target: type[models.Model] | None = None
+    #: Part of the register's key.
+    key: bool = False
+
+    @property
+    def free_text(self) -> bool:
+        """Multi-line text without a maximum length (descriptions, notes), not part of a key:
+        the only cells that may hold bidirectional controls."""
+        return (
+            self.kind is Kind.TEXT
+            and not self.key
+            and not getattr(self.field, "max_length", None)
+            and not isinstance(self.field, models.EmailField | models.URLField)
+        )
+
+    @property
+    def identifier(self) -> bool:
+        """Keys, references, emails, web addresses, choices, dates and numbers: no tab, line
+        break or invisible character, where two equal-looking values must be equal."""
+        return (
+            self.key
+            or self.kind is not Kind.TEXT
+            or isinstance(self.field, models.EmailField | models.URLField)
+        )
 
     @property
     def choices(self) -> list[str]:
@@ -95,6 +125,10 @@ class Column:
         """The field value for a cell, None when empty; raises CellError when unusable.
 
         References come back as the referenced record's key text (resolved later)."""
+        if isinstance(raw, FormulaCell):
+            raise CellError(raw.problem())
+        if isinstance(raw, str):
+            _check_characters(self, raw)
         if _is_empty(raw):
             return [] if self.kind is Kind.REFERENCES else None
         parser = _PARSERS[self.kind]
@@ -109,6 +143,69 @@ class Column:
         if self.kind is Kind.DECIMAL:
             return _decimal_out(value)
         return value
+
+
+def _check_characters(column: Column, raw: str) -> None:
+    """The cell rules on characters (docs/import-format.md, "Limits and refused input")."""
+    if len(raw) > limits.MAX_CELL_CHARS:
+        max_length = getattr(column.field, "max_length", None)
+        if max_length and max_length < limits.MAX_CELL_CHARS:
+            raise CellError(f"at most {max_length} characters, got {len(raw)}")
+        raise CellError(
+            f"at most {limits.MAX_CELL_CHARS} characters (the limit for any cell), got {len(raw)}"
+        )
+    found = limits.FORBIDDEN_ANYWHERE.search(raw)
+    if found:
+        raise CellError(
+            f"{_character(found)} at character {found.start() + 1}: control characters are "
+            "not allowed"
+        )
+    if not column.free_text:
+        found = limits.BIDI_CONTROLS.search(raw)
+        if found:
+            raise CellError(
+                f"{_character(found)} at character {found.start() + 1}: bidirectional controls "
+                "are allowed only in free text, not in names, keys, emails or references"
+            )
+    if column.identifier:
+        text = raw.strip()
+        found = limits.NOT_IN_IDENTIFIERS.search(text)
+        if found:
+            raise CellError(
+                f"{_character(found)} at character {found.start() + 1}: tabs, line breaks and "
+                "invisible characters are not allowed in keys, references, emails or choices"
+            )
+
+
+_CHARACTER_NAMES = {"\x00": "NUL", "\t": "TAB", "\n": "LINE FEED", "\r": "CARRIAGE RETURN"}
+
+
+def _character(found: re.Match) -> str:
+    char = found.group()
+    name = _CHARACTER_NAMES.get(char) or unicodedata.name(char, "")
+    return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
+
+
+def _check_date(value: dt.date) -> dt.date:
+    latest = limits.latest_date(timezone.localdate())
+    if not limits.EARLIEST_DATE <= value <= latest:
+        raise CellError(
+            f"{value.isoformat()} is outside the dates accepted, "
+            f"{limits.EARLIEST_DATE.isoformat()} to {latest.isoformat()} "
+            f"({limits.LATEST_DATE_YEARS_AHEAD} years from today)"
+        )
+    return value
+
+
+def _integer_bounds(field: models.Field) -> tuple[int, int]:
+    """What the column's database type holds, the same on SQLite and PostgreSQL."""
+    if isinstance(field, models.SmallIntegerField):
+        top = 2**15 - 1
+    elif isinstance(field, models.BigIntegerField):
+        top = 2**63 - 1
+    else:
+        top = 2**31 - 1
+    return -top - 1, top
 
 
 def _reference_noun(column: Column) -> str:
@@ -182,13 +279,13 @@ def _integer(column: Column, raw) -> int:
         number = Decimal(str(raw).strip())
     except InvalidOperation:
         raise CellError(f"expected a whole number, got {raw!r}") from None
-    if number != number.to_integral_value():
+    if not number.is_finite() or number != number.to_integral_value():
         raise CellError(f"expected a whole number, got {raw!r}")
     if _is_positive(column.field) and number < 0:
         raise CellError(f"expected a number of 0 or more, got {raw!r}")
-    big = isinstance(column.field, models.BigIntegerField | models.PositiveBigIntegerField)
-    if abs(number) > (2**63 - 1 if big else 2**31 - 1):
-        raise CellError(f"number too large: {raw!r}")
+    bottom, top = _integer_bounds(column.field)
+    if not bottom <= number <= top:
+        raise CellError(f"number too large: {raw!r} (at most {top})")
     return int(number)
 
 
@@ -226,17 +323,19 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 def _date(column: Column, raw) -> dt.date:
     if isinstance(raw, dt.datetime):
-        return raw.date()
+        return _check_date(raw.date())
     if isinstance(raw, dt.date):
-        return raw
+        return _check_date(raw)
     text = str(raw).strip()
     if " " in text or "T" in text:
         text = re.split(r"[ T]", text, maxsplit=1)[0]
     if _ISO_DATE.match(text):
         try:
-            return dt.date.fromisoformat(text)
+            value = dt.date.fromisoformat(text)
         except ValueError:
             pass
+        else:
+            return _check_date(value)
     raise CellError(f"expected a date like 2026-03-31, got {raw!r}")
 
 
@@ -299,7 +398,7 @@ def column_for(register: Register, name: str) -> Column:
         kind = Kind.TEXT
     computed = name in register.computed
     required = not computed and _required(field)
-    return Column(name, field, kind, required, computed, target)
+    return Column(name, field, kind, required, computed, target, key=name in register.key)
 
 
 def _required(field: models.Field) -> bool:

@@ -1,6 +1,7 @@
 """Renders docs/import-format.md from the register declarations (kept current by a test)."""
 
 from isms.core.registers import all_registers
+from isms.exchange import limits
 from isms.exchange.columns import columns_of
 
 HEADER = """\
@@ -41,14 +42,15 @@ CSV); importing an export into another organisation and exporting again gives th
 - **Computed** columns (scores, hashes) are written on export and ignored on import.
 - Text that starts with `=`, `+`, `-` or `@` is exported so that spreadsheet programs do not run
   it as a formula (a text cell in xlsx, a leading `'` in CSV); the importer removes that quote.
-- Limits: 50 MB per file, 200,000 rows per sheet. Evidence files are uploaded through the web UI
-  or API, not through spreadsheets.
+- The limits (file size, rows, characters per cell, dates, formulas, control characters) are
+  listed under [Limits and refused input](#limits-and-refused-input). Evidence files are
+  uploaded through the web UI or API, not through spreadsheets.
 
 """
 
 
 def render_import_format() -> str:
-    parts = [HEADER, "## Sheets\n\n"]
+    parts = [HEADER, limits.describe(), "## Sheets\n\n"]
     parts.append("| sheet | key | what it holds |\n|---|---|---|\n")
     for register in all_registers():
         anchor = register.sheet.lower().replace(" ", "-")

@@ -48,6 +48,9 @@ class RiskMethod(OrganisationScopedModel):
         return self.name
 
     def clean(self) -> None:
+        for name in ("likelihood_levels", "impact_levels"):
+            if (getattr(self, name) or 0) > Risk.MAX_LEVEL:
+                raise ValidationError({name: f"at most {Risk.MAX_LEVEL} levels"})
         top = (self.likelihood_levels or 0) * (self.impact_levels or 0)
         if self.acceptance_threshold is not None and self.high_threshold is not None:
             if self.acceptance_threshold >= self.high_threshold:
@@ -203,6 +206,22 @@ class Risk(OrganisationScopedModel):
 
     def __str__(self) -> str:
         return f"{self.ref} {self.title}"
+
+    #: The most levels a risk scale may have: a score (likelihood x impact) then always fits
+    #: its column. A level outside the method's own scale is accepted on purpose and reported
+    #: by the mock audit (RSK014), as examples/acme's R-042 shows.
+    MAX_LEVEL = 100
+    LEVELS = ("likelihood", "impact", "residual_likelihood", "residual_impact")
+
+    def clean(self) -> None:
+        errors = {
+            name: f"{getattr(self, name)} is more than {self.MAX_LEVEL}, the most levels a risk "
+            "scale may have"
+            for name in self.LEVELS
+            if getattr(self, name) is not None and getattr(self, name) > self.MAX_LEVEL
+        }
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         self.inherent_score = (self.likelihood or 0) * (self.impact or 0)
