@@ -503,15 +503,28 @@ def test_dates_outside_1970_to_ten_years_ahead_are_refused(tmp_path, org):
     ]
 
 
-def test_risk_levels_outside_the_method_import_for_the_audit_but_absurd_ones_are_refused(
-    tmp_path, org
-):
-    """An 8 on the method's 1-5 scale is the audit's to report (RSK014, examples/acme R-042);
-    a level no scale has, or one whose score would overflow its column, is refused."""
+def test_risk_levels_outside_the_method_and_absurd_ones_are_refused(tmp_path, org):
+    """Likelihood 99 on a 5-level method was imported (score 297); now every level must lie on
+    the scales of the method in force, that of the same file if it brings one. A level no scale
+    has, or one whose score would overflow its column, is refused whatever the method."""
     risk = {"ref": "R-1", "title": "Phishing", "treatment": "modify"}
     path = yaml_rows(tmp_path, "Risks", {**risk, "likelihood": 99, "impact": 3})
-    import_sheets(org, read_path(path))
-    assert Risk.objects.get(organisation=org, ref="R-1").inherent_score == 297
+    method = RiskMethod.objects.get(organisation=org)
+    assert refused(org, path) == [
+        f"Risks, item 1, column likelihood: 99 is not a level of the risk method "
+        f"{method.name!r} (1..{method.likelihood_levels})"
+    ]
+    assert not Risk.objects.filter(organisation=org, ref="R-1").exists()
+    # A file bringing its own wider method is checked against that one.
+    wide = {"name": method.name, "likelihood_levels": 10, "impact_levels": 5}
+    wide |= {"acceptance_threshold": 6, "high_threshold": 15}
+    both = tmp_path / "both.yaml"
+    both.write_text(
+        yaml.safe_dump({"risk_method": [wide], "risks": [{**risk, "likelihood": 9, "impact": 3}]})
+    )
+    import_sheets(org, read_path(both))
+    assert Risk.objects.get(organisation=org, ref="R-1").inherent_score == 27
+    RiskMethod.objects.filter(organisation=org).delete()  # no method: only the absolute caps
     path = yaml_rows(
         tmp_path,
         "Risks",

@@ -43,6 +43,12 @@ class Register:
     #: How a record is deleted when more than its row goes (an evidence item's stored files);
     #: raises ProtectedError to refuse. None: ``instance.delete()``.
     deleter: object = None
+    #: Checks of an imported sheet's rows against other records, of the same import or already
+    #: stored (a risk's levels against the risk method in force): called as
+    #: ``row_check(organisation, rows, sheet_rows)`` with ``rows`` the sheet's (number, values)
+    #: and ``sheet_rows(sheet)`` another sheet's values in this import; returns
+    #: (number, column, message) problems.
+    row_check: object = None
 
     @property
     def name(self) -> str:
@@ -75,6 +81,7 @@ def register(
     guarded: dict[str, Action] | None = None,
     approvers: tuple[str, ...] = (),
     deleter=None,
+    row_check=None,
 ) -> Register:
     declaration = Register(
         model=model,
@@ -90,6 +97,7 @@ def register(
         guarded=dict(guarded or {}),
         approvers=approvers,
         deleter=deleter,
+        row_check=row_check,
     )
     if sheet in _REGISTRY:
         raise ValueError(f"register sheet {sheet!r} declared twice")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import DataError, IntegrityError, OperationalError, connection, transaction
 
 from isms.catalog.models import Clause, Control
 from isms.core.actor import current_user
@@ -120,6 +120,7 @@ class Importer:
         for parsed in self.parsed.values():
             self._check_references(parsed)
             self._check_model_rules(parsed)
+            self._check_rows(parsed)
             self._versions[parsed.register.sheet] = self._row_versions(parsed)
         order = {register.sheet: index for index, register in enumerate(all_registers())}
         self.problems.sort(
@@ -269,6 +270,21 @@ class Importer:
                 for name, messages in error.message_dict.items():
                     for message in messages:
                         self.problem(parsed.sheet, row.number, name, message)
+
+    def _check_rows(self, parsed: ParsedSheet) -> None:
+        """The register's own checks against other records (:attr:`Register.row_check`)."""
+        if parsed.register.row_check is None:
+            return
+
+        def sheet_rows(sheet: str) -> list[dict]:
+            other = self.parsed.get(sheet)
+            return [row.values for row in other.rows] if other else []
+
+        rows = [(row.number, row.values) for row in parsed.rows]
+        for number, column, message in parsed.register.row_check(
+            self.organisation, rows, sheet_rows
+        ):
+            self.problem(parsed.sheet, number, column, message)
 
     def _matched_pks(self, parsed: ParsedSheet) -> list[int]:
         """The rows of the database this sheet updates."""
@@ -501,7 +517,8 @@ def import_sheets(
                 serialise_writes(organisation)
                 importer.check_unchanged()
             return importer.write()
-    except IntegrityError as error:
+    except (IntegrityError, DataError) as error:
+        # A backstop: validation is meant to catch everything the database would refuse.
         raise ImportRejected(
             [Problem("database", message=f"the database refused the import: {error}")]
         ) from None

@@ -126,8 +126,11 @@ yes/no), never a list or mapping.
   date from a spreadsheet's zero, a typo like 2126) is an error.
 - Whole numbers fit their column (small counters and levels at most 32,767).
 - Risk likelihood and impact (inherent and residual) are at most {risk_levels}, and a risk
-  method has at most {risk_levels} levels per scale, so a score always fits. A level outside the
-  organisation's own method (an 8 on a 1-5 scale) is accepted on purpose: the mock audit reports
-  it (RSK014), as the demo's R-042 shows.
+  method has at most {risk_levels} levels per scale, so a score always fits.
+- Each risk's levels lie on the scales of the risk method in force when it was last assessed
+  (today's, when it has no assessment date), taking the file's own Risk method rows into
+  account: an 8 on a 1-5 scale is an error. A risk assessed under an earlier method with wider
+  scales imports, and the mock audit reports that it was never rescored (RSK014, as
+  examples/initech's R-002 shows).
 
 """

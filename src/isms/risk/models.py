@@ -208,8 +208,9 @@ class Risk(OrganisationScopedModel):
         return f"{self.ref} {self.title}"
 
     #: The most levels a risk scale may have: a score (likelihood x impact) then always fits
-    #: its column. A level outside the method's own scale is accepted on purpose and reported
-    #: by the mock audit (RSK014), as examples/acme's R-042 shows.
+    #: its column. Imports also check the levels against the method in force when the risk was
+    #: assessed (``risk.registers.check_risk_levels``); the mock audit reports risks left on an
+    #: earlier method's scales (RSK014).
     MAX_LEVEL = 100
     LEVELS = ("likelihood", "impact", "residual_likelihood", "residual_impact")
 

@@ -1,6 +1,71 @@
+import datetime as dt
+
 from isms.core.permissions import Action
 from isms.core.registers import register
 from isms.risk.models import Asset, Process, Risk, RiskMethod, TreatmentAction
+
+#: A risk's levels and the scale of the method each is measured on.
+LEVEL_SCALES = {
+    "likelihood": "likelihood_levels",
+    "residual_likelihood": "likelihood_levels",
+    "impact": "impact_levels",
+    "residual_impact": "impact_levels",
+}
+
+
+def _methods(organisation, imported: list[dict]) -> list[dict]:
+    """The organisation's risk methods after an import: the stored ones, with the imported
+    ones laid over them by name, in the order they were added."""
+    methods = {
+        method["name"]: method
+        for method in RiskMethod.objects.filter(organisation=organisation)
+        .order_by("pk")
+        .values("name", "likelihood_levels", "impact_levels", "approved_by", "approved_on")
+    }
+    for values in imported:
+        methods.pop(values.get("name"), None)
+        methods[values.get("name")] = values
+    return list(methods.values())
+
+
+def method_in_force(methods: list[dict], on: dt.date) -> dict | None:
+    """Of ``methods``, the one in force on ``on``: approved last on or before that day, else
+    the one added last (the choice the mock audit makes)."""
+    approved = [
+        (method["approved_on"], order, method)
+        for order, method in enumerate(methods)
+        if method.get("approved_by") and method.get("approved_on") and method["approved_on"] <= on
+    ]
+    if approved:
+        return max(approved, key=lambda item: item[:2])[2]
+    return methods[-1] if methods else None
+
+
+def check_risk_levels(organisation, rows, sheet_rows):
+    """Each imported risk's levels lie on the scales of the risk method in force when it was
+    last assessed (today, when no date is given): a likelihood of 99 on a five-level method is
+    refused. A risk scored under an earlier method with wider scales imports, and the mock audit
+    reports that it was not rescored (RSK014)."""
+    methods = _methods(organisation, sheet_rows("Risk method"))
+    if not methods:
+        return
+    today = dt.date.today()
+    for number, values in rows:
+        assessed = values.get("last_assessed_on")
+        method = method_in_force(methods, min(assessed, today) if assessed else today)
+        when = f" in force on {assessed.isoformat()}" if assessed else ""
+        for column, scale in LEVEL_SCALES.items():
+            level, top = values.get(column), method.get(scale)
+            if level is None or not top:
+                continue
+            if not 1 <= level <= top:
+                yield (
+                    number,
+                    column,
+                    f"{level} is not a level of the risk method {method['name']!r}{when} "
+                    f"(1..{top})",
+                )
+
 
 register(
     RiskMethod,
@@ -99,6 +164,7 @@ register(
         "accepted_by",
         "plan_approved_by",
     ),
+    row_check=check_risk_levels,
     example={
         "ref": "R-001",
         "title": "Customer data stolen through an unpatched web server",

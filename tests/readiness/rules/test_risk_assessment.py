@@ -167,15 +167,19 @@ def test_rsk013_passes_when_retained_risks_are_within_the_threshold(build, findi
 
 
 def test_rsk014_fires_for_scores_outside_the_scales(build, findings):
+    """The importer refuses levels off the method's scales, so risks get there when the method
+    changes after they were scored: scored on six levels, the method then narrowed to four."""
     build(
-        method={**METHOD, "likelihood_levels": 4, "impact_levels": 4},
+        method={**METHOD, "likelihood_levels": 6, "impact_levels": 6},
         risks=[
             risk("R-001", likelihood=5),
             risk("R-002", residual_impact=6),
-            risk("R-003", residual_likelihood=0),
+            risk("R-003"),
             risk("R-004"),
         ],
     )
+    RiskMethod.objects.update(likelihood_levels=4, impact_levels=4)
+    Risk.objects.filter(ref="R-003").update(residual_likelihood=0)  # stored before the check
     found = findings("RSK014")
     assert keys(found) == ["R-001", "R-002", "R-003"]
     assert (found[0].issue, found[0].population.label, found[0].population.size) == (
