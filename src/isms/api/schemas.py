@@ -20,7 +20,6 @@ class Problem(Schema):
 
     loc: list[str | int]
     msg: str
-    type: str | None = None
 
 
 class ProblemList(Schema):
