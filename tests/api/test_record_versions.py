@@ -2,6 +2,7 @@
 
 import pytest
 
+from isms.core.permissions import Role
 from isms.people.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +93,9 @@ def test_a_register_with_a_version_column_of_its_own_keeps_it(api_as, organisati
     changed = api.patch(path, {"boundaries": "The London site"})
     assert changed.status_code == 200, changed.content
     assert changed.json()["version"] == "2.0" and changed.json()["row_version"] == 2
+
+
+def test_a_viewer_is_refused_before_any_precondition(api_as, organisation, person):
+    viewer = api_as(organisation, role=Role.VIEWER)
+    refused = viewer.patch(person, {"name": "x"}, if_match=None)
+    assert refused.status_code == 403, "not 428: the viewer may not change it at all"

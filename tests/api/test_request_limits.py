@@ -129,3 +129,10 @@ def test_chunked_and_malformed_lengths_are_refused_unread(api_as, organisation):
         response = declared(api.client, "/api/orgs/acme/departments/", bad, api.headers)
         assert response.status_code == 400, bad
         assert json.loads(response.content) == {"detail": "Content-Length is not a number"}
+
+
+@pytest.mark.parametrize("length", ["²", "١٢", "12a", "-5"])
+def test_a_content_length_that_is_not_ascii_digits_is_400(length):
+    response = declared(Client(), "/api/orgs/acme/people/", length)
+    assert response.status_code == 400
+    assert response.json()["detail"] == "Content-Length is not a number"

@@ -378,6 +378,19 @@ def test_an_alias_to_a_single_value_is_fine(tmp_path, org):
     assert Person.objects.filter(organisation=org, start_date=day).count() == 2
 
 
+def test_an_alias_to_a_long_value_is_refused(tmp_path, org):
+    """Measured: 9 MB of YAML repeating two 10,000-character values by alias expanded to 4 GB
+    of cell text that passed every cell check."""
+    long = "x" * 65
+    text = (
+        f"People:\n  - {{email: a@acme.example, name: &n {long}}}\n"
+        "  - {email: b@acme.example, name: *n}\n"
+    )
+    path = write(tmp_path, "aliases.yaml", text.encode())
+    [problem] = refused(org, path)
+    assert "an alias (*n) to a value of more than 64 characters is not allowed" in problem
+
+
 def test_yaml_that_is_not_utf8_names_the_byte_and_line(tmp_path, org):
     content = b"People:\n  - {email: z@acme.example, name: Zo\xe9}\n"
     path = write(tmp_path, "latin.yaml", content)

@@ -1,6 +1,7 @@
 """The NinjaAPI instance: authentication, error shapes, and the routers."""
 
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.http import Http404
 from ninja import Schema
 
@@ -12,7 +13,7 @@ from isms.api import evidence, nonconformities, reviews
 from isms.api.auth import AUTH
 from isms.api.openapi import IsmsApi
 from isms.api.registers import register_routers
-from isms.core.models import Membership
+from isms.core.models import Membership, StaleRecord
 from isms.core.services import TooManyAttempts
 
 api = IsmsApi(
@@ -35,6 +36,24 @@ api = IsmsApi(
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc):
     return api.create_response(request, {"detail": str(exc) or "forbidden"}, status=403)
+
+
+@api.exception_handler(StaleRecord)
+def stale_record(request, exc):
+    """A workflow step or upload found its record changed by someone else at the same moment."""
+    return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(OperationalError)
+def database_busy(request, exc):
+    """SQLite stayed locked longer than ISMS_SQLITE_TIMEOUT: ask the client to come back."""
+    if "locked" not in str(exc) and "busy" not in str(exc):
+        raise exc
+    response = api.create_response(
+        request, {"detail": "the database is busy with another write; try again"}, status=503
+    )
+    response["Retry-After"] = "5"
+    return response
 
 
 @api.exception_handler(TooManyAttempts)

@@ -14,8 +14,10 @@ PROBLEMS = {"$ref": "#/components/schemas/ProblemList"}
 COMMON = {
     "400": ("The body is not valid JSON (or not valid multipart form data)", MESSAGE),
     "401": ("No token, or a token that is unknown, expired or revoked", MESSAGE),
+    "409": ("The record was changed by someone else at the same moment; read it again", MESSAGE),
     "413": ("The body is over the size limit; it was not read", MESSAGE),
     "429": ("Too many failed attempts from this address; wait (see Retry-After)", MESSAGE),
+    "503": ("The database stayed busy with another write; try again (see Retry-After)", MESSAGE),
 }
 REFUSAL = {"anyOf": [MESSAGE, PROBLEMS]}
 

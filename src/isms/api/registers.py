@@ -283,6 +283,11 @@ def make_router(register: Register) -> Router:
         organisation = organisation_for(request, org, Action.VIEW)
         if record_id > MAX_ID:
             raise Http404(f"no {model_name} with id {record_id}")
+        membership = membership_for(request.user, organisation)
+        if not any(can(membership, action) for action in register.guarded.values()):
+            # Nothing this caller may change without editing registers: say so before taking
+            # the organisation's write turn (the per-field check follows in _update).
+            require(membership, Action.EDIT_REGISTERS)
         with transaction.atomic():
             serialise_writes(organisation)
             version = (

@@ -12,6 +12,23 @@ def main() -> None:
     import django
 
     django.setup()
-    from isms.cli.app import app
+    from django.db import OperationalError
 
-    app()
+    from isms.cli.app import app
+    from isms.cli.output import EXIT_BAD_INPUT, err_console
+    from isms.core.models import StaleRecord
+
+    try:
+        app()
+    except StaleRecord as error:
+        err_console.print(f"error: {error}", markup=False, highlight=False)
+        raise SystemExit(EXIT_BAD_INPUT) from None
+    except OperationalError as error:
+        if "locked" not in str(error) and "busy" not in str(error):
+            raise
+        err_console.print(
+            "error: the database stayed busy with another write (ISMS_SQLITE_TIMEOUT); "
+            "nothing was saved: run the command again",
+            markup=False,
+        )
+        raise SystemExit(EXIT_BAD_INPUT) from None

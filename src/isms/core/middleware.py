@@ -61,7 +61,7 @@ class RequestBodyLimitMiddleware:
                     status=411,
                 )
             return None
-        if not declared.isdigit():
+        if not (declared.isascii() and declared.isdigit()):  # "²".isdigit() is True
             return JsonResponse({"detail": "Content-Length is not a number"}, status=400)
         if int(declared) > body_limit(request.path_info):
             if UPLOAD_PATH.match(request.path_info):

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import DatabaseError, models
 from simple_history.models import HistoricalRecords
 
 from isms.core.actor import current_user, history_user
@@ -12,6 +12,10 @@ slug_validator = RegexValidator(
     r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$",
     "a slug is 1-50 lowercase letters, digits and hyphens, not starting or ending with a hyphen",
 )
+
+
+class StaleRecord(DatabaseError):
+    """A save of a copy of a row that someone else changed after the copy was read."""
 
 
 class TrackedModel(models.Model):
@@ -53,7 +57,11 @@ class TrackedModel(models.Model):
     def save(self, *args, **kwargs):
         user = current_user()
         update_fields = kwargs.get("update_fields")
+        self._expected_row_version = None
         if not self._state.adding:
+            # The update only applies to the row as it was read (see _do_update): a copy
+            # someone else changed since is refused, never written back over their change.
+            self._expected_row_version = self.row_version
             self.row_version = (self.row_version or 0) + 1
         if user is not None:
             if self._state.adding and self.created_by_id is None:
@@ -61,7 +69,24 @@ class TrackedModel(models.Model):
             self.updated_by = user
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "updated_by", "updated_at", "row_version"}
-        super().save(*args, **kwargs)
+        try:
+            super().save(*args, **kwargs)
+        except StaleRecord:
+            self.row_version = self._expected_row_version
+            raise
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        expected = getattr(self, "_expected_row_version", None)
+        if expected is None or not values:
+            return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
+        if base_qs.filter(pk=pk_val, row_version=expected)._update(values) > 0:
+            return True
+        if base_qs.filter(pk=pk_val).exists():
+            raise StaleRecord(
+                f"{self._meta.verbose_name} {self} was changed by someone else since it was read "
+                f"(it was version {expected}); nothing was saved: read it again and retry"
+            )
+        return False
 
 
 class Organisation(TrackedModel):

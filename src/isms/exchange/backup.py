@@ -17,6 +17,7 @@ them are written as natural keys, so generic relations survive a move to a datab
 content type ids differ).
 """
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -337,17 +338,39 @@ def write_backup(
     return summary
 
 
+@contextlib.contextmanager
+def _snapshot(connection):
+    """One consistent view of every table for the whole backup, without blocking writers.
+
+    PostgreSQL: a read-only repeatable-read transaction. SQLite: a deferred transaction, which
+    in WAL mode reads one snapshot and holds no write lock (an atomic block would: settings use
+    IMMEDIATE transactions, and the backup would stop every writer while it runs)."""
+    if connection.in_atomic_block:  # inside the caller's transaction (tests): read in it
+        yield
+        return
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("ROLLBACK")
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
 def _write_members(archive, summary, on_model, on_step) -> dict:
     connection = connections[DEFAULT_DB_ALIAS]
     members: dict[str, dict] = {}
     model_entries = []
     chosen = archived_models()
-    outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        if connection.vendor == "postgresql" and outermost:
-            # One snapshot for every table, and no writes by mistake.
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    with _snapshot(connection):
         migrations = migration_state(connection)
         for model in chosen:
             label, member = model._meta.label_lower, member_for(model)

@@ -271,6 +271,14 @@ class Importer:
                     for message in messages:
                         self.problem(parsed.sheet, row.number, name, message)
 
+    def recheck_rows(self) -> None:
+        """The registers' own row checks again, under the write turn: what they read (a risk
+        method) may have changed since the import was checked."""
+        for parsed in self.parsed.values():
+            self._check_rows(parsed)
+        if self.problems:
+            raise ImportRejected(self.problems)
+
     def _check_rows(self, parsed: ParsedSheet) -> None:
         """The register's own checks against other records (:attr:`Register.row_check`)."""
         if parsed.register.row_check is None:
@@ -516,6 +524,7 @@ def import_sheets(
             if not locked:
                 serialise_writes(organisation)
                 importer.check_unchanged()
+                importer.recheck_rows()
             return importer.write()
     except (IntegrityError, DataError) as error:
         # A backstop: validation is meant to catch everything the database would refuse.

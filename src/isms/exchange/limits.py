@@ -37,6 +37,8 @@ MAX_CELLS_PER_SHEET = 4_000_000
 # -- YAML ----------------------------------------------------------------------------------------
 #: Nesting of mappings and lists; the format needs 3 (sheets > rows > columns).
 MAX_YAML_DEPTH = 10
+#: The longest value a YAML alias may repeat (a date is 10 characters).
+MAX_YAML_ALIAS_CHARS = 64
 
 # -- cells ---------------------------------------------------------------------------------------
 #: Characters in one cell (a column's own maximum length applies when it is smaller).

@@ -769,8 +769,9 @@ class _SafeLoader(yaml.SafeLoader):
 
     Composing is recursive, so the depth is counted before each node is composed. An alias to
     a list or mapping is refused: that is what "billion laughs" files expand (a row or cell
-    that stands for many). An alias to a single value is kept: it expands to nothing, and
-    ``yaml.safe_dump`` writes one for every date object it sees twice."""
+    that stands for many). An alias to a short single value is kept (``yaml.safe_dump`` writes
+    one for every date object it sees twice); to a long one it is refused, or a small file
+    of aliases could stand for gigabytes of text."""
 
     def __init__(self, stream):
         super().__init__(stream)
@@ -784,6 +785,13 @@ class _SafeLoader(yaml.SafeLoader):
                 raise _RefusedYaml(
                     f"an alias (*{printable(str(event.anchor), 40)}) to a list or mapping is "
                     "not allowed; write the rows out",
+                    event.start_mark,
+                )
+            if target is not None and len(target.value) > limits.MAX_YAML_ALIAS_CHARS:
+                raise _RefusedYaml(
+                    f"an alias (*{printable(str(event.anchor), 40)}) to a value of more than "
+                    f"{limits.MAX_YAML_ALIAS_CHARS} characters is not allowed (aliases would let "
+                    "a small file stand for a huge one); write the value out",
                     event.start_mark,
                 )
         nested = isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent)

@@ -258,11 +258,9 @@ def check_migrations(archive: Archive) -> None:
 
 
 def _known_model(label: str) -> bool:
-    try:
-        apps.get_model(label)
-    except (LookupError, ValueError):
-        return False
-    return label not in EXCLUDED_MODELS
+    """Only the models a backup writes: an archive cannot add sessions, permissions or rows of
+    any other installed model."""
+    return label in {model._meta.label_lower for model in archived_models()}
 
 
 # -- the database -----------------------------------------------------------------------------
@@ -441,7 +439,14 @@ def _verify_files(summary: RestoreSummary) -> None:
         label = model._meta.label_lower
         for row in model._base_manager.exclude(file="").order_by("pk").iterator(chunk_size=500):
             summary.files_checked += 1
-            state = file_state(row)
+            if not _SAFE_NAME.match(row.file.name) or ".." in row.file.name.split("/"):
+                problems.append(f"{label} {row.pk}: unsafe stored file name {row.file.name!r}")
+                continue
+            try:
+                state = file_state(row)
+            except SuspiciousFileOperation as error:
+                problems.append(f"{label} {row.pk}: unsafe stored file name ({error})")
+                continue
             if state != "ok" and (label, row.pk) not in known:
                 problems.append(f"{label} {row.pk} ({row}): file {row.file.name} is {state}")
     if problems:

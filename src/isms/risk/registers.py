@@ -1,5 +1,7 @@
 import datetime as dt
 
+from django.utils import timezone
+
 from isms.core.permissions import Action
 from isms.core.registers import register
 from isms.risk.models import Asset, Process, Risk, RiskMethod, TreatmentAction
@@ -49,7 +51,7 @@ def check_risk_levels(organisation, rows, sheet_rows):
     methods = _methods(organisation, sheet_rows("Risk method"))
     if not methods:
         return
-    today = dt.date.today()
+    today = timezone.localdate()
     for number, values in rows:
         assessed = values.get("last_assessed_on")
         method = method_in_force(methods, min(assessed, today) if assessed else today)
