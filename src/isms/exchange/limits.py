@@ -105,9 +105,10 @@ whether or not the workbook saved its result. Type the value (or paste as values
 Formulas in computed or unknown columns are ignored like the rest of those columns; a row
 that holds only formulas counts as a row.
 
-**YAML.** An alias (`*name`) may stand for a single value (`yaml.safe_dump` writes one for a
-date it meets twice) but never for a list or mapping, so a "billion laughs" file is refused
-instead of expanded (and so is a merge key, `<<: *name`). Mappings and lists nest at most
+**YAML.** An alias (`*name`) may stand for a single value of at most {MAX_YAML_ALIAS_CHARS}
+characters (`yaml.safe_dump` writes one for a date it meets twice) but never for a longer value,
+a list or a mapping, so neither a "billion laughs" file nor a file of repeated long values is
+expanded: they are refused (and so is a merge key, `<<: *name`). Mappings and lists nest at most
 {MAX_YAML_DEPTH} deep (the format needs 3), and a cell is a single value (text, number, date,
 yes/no), never a list or mapping.
 
