@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 import schemathesis
 from django.contrib.auth import get_user_model
+from django.core import signals
 from django.core.management import call_command
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -45,6 +47,18 @@ CHECKS = [
 ]
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 REGISTER_PATH = re.compile(r"^/api/orgs/\{org\}/(?P<register>[a-z_]+)/")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _keep_the_test_connection():
+    """Schemathesis calls the WSGI application directly, so Django's request signals run as in
+    production and close a connection that is inside a transaction (the test's). Django's own
+    test client disconnects them the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(scope="module")
