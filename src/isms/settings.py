@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "isms.evidence",  # last: evidence links may point at a record of any register
     "isms.readiness",
     "isms.loop",  # no models; an app for its templates (the review pack)
+    "isms.web",  # the web application's pages
 ]
 
 MIDDLEWARE = [
@@ -142,6 +143,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "isms.urls"
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
 WSGI_APPLICATION = "isms.wsgi.application"
 
 TEMPLATES = [

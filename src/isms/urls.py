@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/", api.urls),
     re_path(r"^api/(?P<path>.*)$", api_not_found),
     path("awareness/", include("isms.people.urls")),
+    path("", include("isms.web.urls")),
 ]
 
 if settings.SERVE_STATIC:

@@ -88,15 +88,19 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
 ) -> None:
-    """Serve the REST API (and, when it lands, the web UI) with Django's built-in server.
+    """Serve the web application and the REST API with Django's built-in server.
 
-    For production run a WSGI server instead, e.g. ``gunicorn isms.wsgi``, behind TLS."""
+    Sign in as a user made with ``isms user create`` and added with ``isms member add``. For
+    production run a WSGI server instead, e.g. ``gunicorn isms.wsgi``, behind TLS."""
     from django.core.management import call_command
 
     from isms.cli.database import ensure_database
 
     ensure_database()
-    console.print(f"isms API on http://{host}:{port}/api/docs  (Ctrl+C to stop)")
+    console.print(
+        f"isms on http://{host}:{port}/ (sign in), the API on http://{host}:{port}/api/docs "
+        "(Ctrl+C to stop)"
+    )
     call_command("runserver", f"{host}:{port}", use_reloader=False)
 
 

@@ -1,0 +1,14 @@
+"""The web application's pages (sign-in, the portfolio, an organisation's readiness)."""
+
+from django.urls import path
+
+from isms.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
+    path("orgs/<slug:slug>/", views.organisation_home, name="organisation"),
+]

@@ -1,0 +1,129 @@
+"""The first pages of the web application: sign-in, the portfolio, an organisation's readiness.
+Tenancy and roles as everywhere else: another organisation's page is a 404."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from isms.core.models import Organisation
+from isms.core.permissions import Role
+from isms.core.services import set_membership_active
+from isms.readiness.models import Assessment
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "a long enough password 1"
+
+
+def _run(organisation, verdict, majors=0, **extra):
+    defaults = {
+        "as_of": dt.date(2026, 11, 30),
+        "stage": 2,
+        "run_at": timezone.now(),
+        "verdict": verdict,
+        "score": 80,
+        "majors": majors,
+        "minors": 2,
+        "ofis": 3,
+        "profile": {},
+        "rule_versions": {},
+    }
+    return Assessment.objects.create(organisation=organisation, **{**defaults, **extra})
+
+
+@pytest.fixture
+def signed_in(make_member):
+    def sign_in(organisation, role=Role.ISMS_MANAGER):
+        user, _ = make_member(organisation, role)
+        client = Client()
+        assert client.login(username=user.username, password=PASSWORD)
+        client.user = user
+        return client
+
+    return sign_in
+
+
+@pytest.mark.parametrize("path", ["/", "/orgs/acme/"])
+def test_anonymous_requests_go_to_sign_in(client, organisation, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"] == f"/login/?next={path}"
+
+
+def test_sign_in_and_out(client, organisation, make_member):
+    user, _ = make_member(organisation, Role.VIEWER)
+    page = client.get("/login/")
+    assert page.status_code == 200 and b'<label for="id_password">' in page.content
+    response = client.post("/login/", {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get("/").status_code == 200
+    assert client.get("/logout/").status_code == 405, "signing out takes a POST"
+    assert client.post("/logout/").status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_failed_sign_ins_are_throttled(client, organisation, make_member, settings):
+    user, _ = make_member(organisation, Role.VIEWER)
+    for _ in range(settings.AUTH_FAILURE_LIMIT):
+        refused = client.post("/login/", {"username": user.username, "password": "wrong"})
+        assert refused.status_code == 200 and b"do not match" in refused.content
+    blocked = client.post("/login/", {"username": user.username, "password": PASSWORD})
+    assert blocked.status_code == 429 and int(blocked["Retry-After"]) > 0
+    assert "_auth_user_id" not in client.session, "not even the right password gets in"
+
+
+def test_the_portfolio_lists_each_organisation_with_its_latest_conclusion(
+    signed_in, organisation, other_organisation, make_member
+):
+    client = signed_in(organisation)
+    from isms.core.services import set_membership
+
+    set_membership(other_organisation, client.user, Role.VIEWER)
+    _run(organisation, "not recommended", majors=4, run_at=timezone.now() - dt.timedelta(days=9))
+    _run(organisation, "recommended", majors=0)
+    page = client.get("/").content.decode()
+    assert "Acme Ltd" in page and "Globex Corporation" in page
+    assert "recommended" in page and "not recommended" not in page, "only the latest run"
+    assert "No mock audit yet" in page
+
+
+def test_an_organisation_page_shows_the_latest_run_and_the_trend(signed_in, organisation):
+    client = signed_in(organisation, Role.VIEWER)
+    _run(organisation, "recommendation deferred", majors=1, run_at=timezone.now() - dt.timedelta(1))
+    _run(organisation, "recommended")
+    page = client.get("/orgs/acme/").content.decode()
+    assert "Recommended" in page and page.count("<tr><td>2026-11-30</td>") == 2
+    assert "self-assessment" in page
+
+
+def test_another_organisation_or_a_suspended_membership_is_404(
+    signed_in, organisation, other_organisation
+):
+    client = signed_in(organisation)
+    assert client.get("/orgs/globex/").status_code == 404
+    assert client.get("/orgs/nowhere/").status_code == 404
+    set_membership_active(organisation, client.user, False)
+    assert client.get("/orgs/acme/").status_code == 404
+
+
+def test_pages_carry_the_security_headers_and_no_inline_code(signed_in, organisation):
+    client = signed_in(organisation)
+    response = client.get("/orgs/acme/")
+    policy = response["Content-Security-Policy"]
+    assert "unsafe-inline" not in policy and "script-src 'self'" in policy
+    html = response.content.decode()
+    assert "<script" not in html and "style=" not in html and "<style" not in html
+    assert Organisation.objects.count() == 1
+
+
+def test_pages_make_a_bounded_number_of_queries(
+    signed_in, organisation, django_assert_max_num_queries
+):
+    client = signed_in(organisation)
+    for day in range(20):
+        _run(organisation, "recommended", run_at=timezone.now() - dt.timedelta(days=day))
+    with django_assert_max_num_queries(8):
+        assert client.get("/").status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get("/orgs/acme/").status_code == 200
