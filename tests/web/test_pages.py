@@ -127,3 +127,56 @@ def test_pages_make_a_bounded_number_of_queries(
         assert client.get("/").status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get("/orgs/acme/").status_code == 200
+
+
+def _people(organisation, count):
+    from isms.people.models import Person
+
+    Person.objects.bulk_create(
+        Person(organisation=organisation, email=f"p{n:04}@acme.example", name=f"Person {n}")
+        for n in range(count)
+    )
+
+
+def test_the_register_index_counts_records(signed_in, organisation):
+    client = signed_in(organisation, Role.VIEWER)
+    _people(organisation, 3)
+    page = client.get("/orgs/acme/registers/").content.decode()
+    assert '<a href="/orgs/acme/registers/people/">People</a>' in page
+    assert '<td class="num">3</td>' in page
+
+
+def test_a_register_list_searches_and_pages_in_bounded_queries(
+    signed_in, organisation, django_assert_max_num_queries
+):
+    client = signed_in(organisation, Role.VIEWER)
+    _people(organisation, 120)
+    with django_assert_max_num_queries(10):
+        page = client.get("/orgs/acme/registers/people/?page=3").content.decode()
+    assert "120 records" in page and "Page 3 of 3" in page and page.count("<tr>") == 21
+    found = client.get("/orgs/acme/registers/people/", {"q": "p0042"}).content.decode()
+    assert "1 record matching" in found and "p0042@acme.example" in found
+    assert client.get("/orgs/acme/registers/no_such_register/").status_code == 404
+
+
+def test_a_record_shows_its_fields_and_who_changed_what(
+    signed_in, organisation, other_organisation
+):
+    from isms.core.actor import acting_as
+    from isms.people.models import Person
+
+    client = signed_in(organisation, Role.VIEWER)
+    with acting_as(client.user):
+        person = Person.objects.create(
+            organisation=organisation, email="ann@acme.example", name="Ann"
+        )
+        person.job_title = "Engineer"
+        person.save()
+    page = client.get(f"/orgs/acme/registers/people/{person.pk}/").content.decode()
+    assert "ann@acme.example" in page and "Version 2." in page
+    assert "job_title:" in page and "→ Engineer" in page and client.user.username in page
+    theirs = Person.objects.create(
+        organisation=other_organisation, email="x@globex.example", name="X"
+    )
+    assert client.get(f"/orgs/acme/registers/people/{theirs.pk}/").status_code == 404
+    assert client.get(f"/orgs/globex/registers/people/{theirs.pk}/").status_code == 404

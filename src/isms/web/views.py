@@ -3,13 +3,19 @@ need a membership that may view it, checked with core/permissions.py like the AP
 an organisation the user is not a member of answers 404, exactly like one that does not exist.
 """
 
+from functools import reduce
+from operator import or_
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from isms.core.models import Membership, Organisation
 from isms.core.permissions import Action, can
+from isms.core.registers import all_registers
 from isms.core.services import (
     TooManyAttempts,
     check_auth_throttle,
@@ -17,10 +23,18 @@ from isms.core.services import (
     membership_for,
     record_auth_failure,
 )
+from isms.exchange.columns import Kind, columns_of
+from isms.exchange.exporter import export_register
+from isms.exchange.keys import key_lookups
 from isms.readiness.models import Assessment
 
 #: Runs shown in an organisation's trend.
 TREND_RUNS = 6
+#: Records per page of a register list, and the columns it shows.
+PAGE_SIZE = 50
+LIST_COLUMNS = 7
+#: Versions shown in a record's history.
+HISTORY_VERSIONS = 50
 
 
 class SignInView(auth_views.LoginView):
@@ -113,3 +127,100 @@ def organisation_home(request, slug: str) -> HttpResponse:
         "may_run": can(membership, Action.RUN_ASSESSMENT),
     }
     return render(request, "web/organisation.html", context)
+
+
+def _register(name: str):
+    for register in all_registers():
+        if register.name == name:
+            return register
+    raise Http404("no such register")
+
+
+@login_required
+def register_index(request, slug: str) -> HttpResponse:
+    """Every register with the number of records it holds (one count per register)."""
+    organisation, _ = organisation_for(request, slug)
+    rows = [
+        {
+            "register": register,
+            "count": register.model.objects.filter(organisation=organisation).count(),
+        }
+        for register in all_registers()
+    ]
+    return render(request, "web/registers.html", {"organisation": organisation, "rows": rows})
+
+
+def _search(register, queryset, text: str):
+    """Records whose text columns contain ``text`` (case-insensitive)."""
+    fields = [
+        column.name
+        for column in columns_of(register)
+        if column.kind is Kind.TEXT and not column.computed
+    ]
+    if not text or not fields:
+        return queryset
+    return queryset.filter(reduce(or_, (Q(**{f"{name}__icontains": text}) for name in fields)))
+
+
+@login_required
+def register_list(request, slug: str, name: str) -> HttpResponse:
+    """One register's records, searched and paged: a fixed number of queries per page."""
+    organisation, _ = organisation_for(request, slug)
+    register = _register(name)
+    text = request.GET.get("q", "").strip()[:200]
+    queryset = _search(register, register.model.objects.filter(organisation=organisation), text)
+    pks = queryset.order_by(*key_lookups(register)).values_list("pk", flat=True)
+    page = Paginator(pks, PAGE_SIZE).get_page(request.GET.get("page"))
+    columns = [c for c in columns_of(register) if c.kind is not Kind.REFERENCES][:LIST_COLUMNS]
+    records = export_register(register, organisation, pks=list(page.object_list), with_ids=True)
+    rows = [
+        {"id": record["id"], "cells": [record.get(c.name) for c in columns]} for record in records
+    ]
+    context = {
+        "organisation": organisation,
+        "register": register,
+        "columns": columns,
+        "rows": rows,
+        "page": page,
+        "q": text,
+    }
+    return render(request, "web/register_list.html", context)
+
+
+@login_required
+def record_detail(request, slug: str, name: str, pk: int) -> HttpResponse:
+    """One record: every field as the import format writes it, and its change history (who,
+    when, what changed from what), newest first."""
+    organisation, _ = organisation_for(request, slug)
+    register = _register(name)
+    records = export_register(register, organisation, pks=[pk], with_ids=True)
+    if not records:
+        raise Http404("no such record")
+    record = records[0]
+    fields = [(column, record.get(column.name)) for column in columns_of(register)]
+    versions = list(
+        register.model.history.filter(id=pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[: HISTORY_VERSIONS + 1]
+    )
+    history = []
+    for newer, older in zip(versions, [*versions[1:], None], strict=False):
+        if len(history) == HISTORY_VERSIONS:
+            break
+        changes = []
+        if older is not None:
+            delta = newer.diff_against(older, foreign_keys_are_objs=False)
+            changes = [
+                (change.field, change.old, change.new)
+                for change in delta.changes
+                if change.field not in {"updated_at", "updated_by", "row_version"}
+            ]
+        history.append({"version": newer, "changes": changes})
+    context = {
+        "organisation": organisation,
+        "register": register,
+        "record": record,
+        "fields": fields,
+        "history": history,
+    }
+    return render(request, "web/record.html", context)
