@@ -93,7 +93,7 @@ def test_an_organisation_page_shows_the_latest_run_and_the_trend(signed_in, orga
     _run(organisation, "recommendation deferred", majors=1, run_at=timezone.now() - dt.timedelta(1))
     _run(organisation, "recommended")
     page = client.get("/orgs/acme/").content.decode()
-    assert "Recommended" in page and page.count("<tr><td>2026-11-30</td>") == 2
+    assert "Recommended" in page and page.count(">2026-11-30</a></td>") == 2
     assert "self-assessment" in page
 
 
@@ -180,3 +180,38 @@ def test_a_record_shows_its_fields_and_who_changed_what(
     )
     assert client.get(f"/orgs/acme/registers/people/{theirs.pk}/").status_code == 404
     assert client.get(f"/orgs/globex/registers/people/{theirs.pk}/").status_code == 404
+
+
+def test_a_mock_audit_lists_its_findings_majors_first(
+    signed_in, organisation, other_organisation, django_assert_max_num_queries
+):
+    from isms.readiness.models import AssessmentFinding
+
+    client = signed_in(organisation, Role.VIEWER)
+    run = _run(organisation, "recommendation deferred", majors=1)
+    common = {"stage": 2, "subject_type": "Issue", "detail": "", "recommendation": ""}
+    for grade, reference, title in [
+        ("ofi", "A.5.1", "Policies could name their owners"),
+        ("major", "A.5.18", "Leavers keep their access"),
+        ("minor", "6.1.2", "One risk not rescored"),
+    ]:
+        AssessmentFinding.objects.create(
+            assessment=run,
+            key=title,
+            code="X001",
+            name="x",
+            grade=grade,
+            reference=reference,
+            subject_key=title,
+            title=title,
+            statement=f"Statement of {title}.",
+            evidence=[{"detail": f"Evidence <b>for</b> {title}"}],
+            **common,
+        )
+    with django_assert_max_num_queries(8):
+        page = client.get(f"/orgs/acme/audits/{run.pk}/").content.decode()
+    assert page.index("Leavers keep") < page.index("One risk not") < page.index("Policies could")
+    assert "Evidence &lt;b&gt;for&lt;/b&gt;" in page, "evidence text is escaped"
+    assert "self-assessment" in page
+    theirs = _run(other_organisation, "recommended")
+    assert client.get(f"/orgs/acme/audits/{theirs.pk}/").status_code == 404

@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", views.SignOutView.as_view(), name="logout"),
     path("orgs/<slug:slug>/", views.organisation_home, name="organisation"),
+    path("orgs/<slug:slug>/audits/<int:run_id>/", views.assessment_findings, name="findings"),
     path("orgs/<slug:slug>/registers/", views.register_index, name="registers"),
     path("orgs/<slug:slug>/registers/<slug:name>/", views.register_list, name="register"),
     path("orgs/<slug:slug>/registers/<slug:name>/<int:pk>/", views.record_detail, name="record"),

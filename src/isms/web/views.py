@@ -26,7 +26,7 @@ from isms.core.services import (
 from isms.exchange.columns import Kind, columns_of
 from isms.exchange.exporter import export_register
 from isms.exchange.keys import key_lookups
-from isms.readiness.models import Assessment
+from isms.readiness.models import Assessment, AssessmentFinding
 
 #: Runs shown in an organisation's trend.
 TREND_RUNS = 6
@@ -224,3 +224,35 @@ def record_detail(request, slug: str, name: str, pk: int) -> HttpResponse:
         "history": history,
     }
     return render(request, "web/record.html", context)
+
+
+#: The order findings are read in, as a certification report lists them.
+GRADE_ORDER = ("major", "minor", "ofi")
+GRADE_LABELS = {
+    "major": "Major nonconformities",
+    "minor": "Minor nonconformities",
+    "ofi": "Opportunities for improvement",
+}
+
+
+@login_required
+def assessment_findings(request, slug: str, run_id: int) -> HttpResponse:
+    """One mock audit's findings, majors first, each with its statement, requirement, extent,
+    the reason for its grade and its objective evidence (two queries whatever the size)."""
+    organisation, _ = organisation_for(request, slug)
+    run = Assessment.objects.filter(organisation=organisation, pk=run_id).first()
+    if run is None:
+        raise Http404("no such mock audit")
+    findings = AssessmentFinding.objects.filter(assessment=run, grouped_in__isnull=True).defer(
+        "detail", "recommendation"
+    )
+    by_grade: dict[str, list] = {grade: [] for grade in GRADE_ORDER}
+    for finding in findings.order_by("reference", "key", "pk"):
+        by_grade.setdefault(finding.grade, []).append(finding)
+    sections = [
+        {"grade": grade, "label": GRADE_LABELS.get(grade, grade), "findings": items}
+        for grade, items in by_grade.items()
+        if items
+    ]
+    context = {"organisation": organisation, "run": run, "sections": sections}
+    return render(request, "web/findings.html", context)
