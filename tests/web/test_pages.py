@@ -215,3 +215,15 @@ def test_a_mock_audit_lists_its_findings_majors_first(
     assert "self-assessment" in page
     theirs = _run(other_organisation, "recommended")
     assert client.get(f"/orgs/acme/audits/{theirs.pk}/").status_code == 404
+
+
+def test_a_new_organisation_is_told_what_is_missing(signed_in, organisation):
+    from isms.context.models import Scope
+
+    client = signed_in(organisation)
+    page = client.get("/orgs/acme/").content.decode()
+    assert "What is missing" in page
+    assert '4.3: <a href="/orgs/acme/registers/scope/">the scope of the ISMS</a>' in page
+    Scope.objects.create(organisation=organisation, version="1.0", statement="All of Acme")
+    page = client.get("/orgs/acme/").content.decode()
+    assert "the scope of the ISMS" not in page and "the risk assessment method" in page

@@ -9,7 +9,7 @@ from operator import or_
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
@@ -108,6 +108,45 @@ def organisation_for(request, slug: str, action: Action = Action.VIEW):
     return organisation, membership
 
 
+#: What the standard asks an ISMS to have on record, in the order a new organisation fills it:
+#: (clause, what, register). The readiness page lists those with no record yet.
+ESSENTIALS = (
+    ("4.1", "the issues of the organisation's context", "context_issues"),
+    ("4.2", "the interested parties and their requirements", "interested_parties"),
+    ("4.3", "the scope of the ISMS", "scope"),
+    ("5.2", "the information security policy and other documents", "documents"),
+    ("5.3", "the ISMS roles and who holds them", "isms_roles"),
+    ("6.1.2", "the risk assessment method", "risk_method"),
+    ("6.1.2", "the risks, assessed", "risks"),
+    ("6.1.3", "the Statement of Applicability", "soa"),
+    ("6.2", "the information security objectives", "objectives"),
+    ("7.2", "the people in scope", "people"),
+    ("9.2", "the internal audits", "internal_audits"),
+    ("9.3", "the management reviews", "management_reviews"),
+)
+
+
+def _missing(organisation) -> list[dict]:
+    """The essentials with no record yet, in one query (an EXISTS per essential)."""
+    registers = {register.name: register for register in all_registers()}
+    present = (
+        Organisation.objects.filter(pk=organisation.pk)
+        .annotate(
+            **{
+                name: Exists(registers[name].model.objects.filter(organisation=OuterRef("pk")))
+                for _, _, name in ESSENTIALS
+            }
+        )
+        .values(*(name for _, _, name in ESSENTIALS))
+        .get()
+    )
+    return [
+        {"clause": clause, "what": what, "register": registers[name]}
+        for clause, what, name in ESSENTIALS
+        if not present[name]
+    ]
+
+
 @login_required
 def organisation_home(request, slug: str) -> HttpResponse:
     """Readiness at a glance: the latest mock audit's conclusion and the trend across runs."""
@@ -125,6 +164,7 @@ def organisation_home(request, slug: str) -> HttpResponse:
         "latest": runs[0] if runs else None,
         "trend": list(reversed(runs)),
         "may_run": can(membership, Action.RUN_ASSESSMENT),
+        "missing": _missing(organisation),
     }
     return render(request, "web/organisation.html", context)
 
