@@ -227,3 +227,74 @@ def test_a_new_organisation_is_told_what_is_missing(signed_in, organisation):
     Scope.objects.create(organisation=organisation, version="1.0", statement="All of Acme")
     page = client.get("/orgs/acme/").content.decode()
     assert "the scope of the ISMS" not in page and "the risk assessment method" in page
+
+
+def _edit_page(client, person):
+    return client.get(f"/orgs/acme/registers/people/{person.pk}/edit/")
+
+
+def test_a_record_is_edited_in_a_form_and_history_names_the_editor(signed_in, organisation):
+    from isms.people.models import Person
+
+    client = signed_in(organisation)
+    person = Person.objects.create(organisation=organisation, email="ann@acme.example", name="Ann")
+    form = _edit_page(client, person).content.decode()
+    assert '<input type="hidden" name="row_version" value="1">' in form
+    assert '<p class="readonly" id="id_email">ann@acme.example</p>' in form, "the key is not edited"
+    response = client.post(
+        f"/orgs/acme/registers/people/{person.pk}/edit/",
+        {"row_version": "1", "name": "Ann Example", "job_title": "Engineer", "kind": "employee"},
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.name, person.job_title, person.row_version) == ("Ann Example", "Engineer", 2)
+    assert person.history.first().history_user == client.user
+
+
+def test_a_stale_form_saves_nothing_and_keeps_the_entries(signed_in, organisation):
+    from isms.people.models import Person
+
+    client = signed_in(organisation)
+    person = Person.objects.create(organisation=organisation, email="bo@acme.example", name="Bo")
+    person.job_title = "Changed meanwhile"
+    person.save()
+    response = client.post(
+        f"/orgs/acme/registers/people/{person.pk}/edit/",
+        {"row_version": "1", "name": "My edit", "job_title": "Mine"},
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Someone changed this record after you opened it" in page and 'value="My edit"' in page
+    person.refresh_from_db()
+    assert (person.name, person.job_title) == ("Bo", "Changed meanwhile")
+
+
+def test_a_bad_value_is_shown_on_its_field_and_nothing_is_saved(signed_in, organisation):
+    from isms.people.models import Person
+
+    client = signed_in(organisation)
+    person = Person.objects.create(organisation=organisation, email="cy@acme.example", name="Cy")
+    response = client.post(
+        f"/orgs/acme/registers/people/{person.pk}/edit/",
+        {"row_version": "1", "name": "Cy", "start_date": "next week"},
+    )
+    assert response.status_code == 422
+    assert "expected a date" in response.content.decode()
+    person.refresh_from_db()
+    assert person.start_date is None and person.row_version == 1
+
+
+def test_a_viewer_sees_no_edit_link_and_a_forged_post_is_403(signed_in, organisation):
+    from isms.people.models import Person
+
+    client = signed_in(organisation, Role.VIEWER)
+    person = Person.objects.create(organisation=organisation, email="di@acme.example", name="Di")
+    detail = client.get(f"/orgs/acme/registers/people/{person.pk}/").content.decode()
+    assert "/edit/" not in detail
+    assert _edit_page(client, person).status_code == 403
+    forged = client.post(
+        f"/orgs/acme/registers/people/{person.pk}/edit/", {"row_version": "1", "name": "X"}
+    )
+    assert forged.status_code == 403
+    person.refresh_from_db()
+    assert person.name == "Di"

@@ -15,4 +15,9 @@ urlpatterns = [
     path("orgs/<slug:slug>/registers/", views.register_index, name="registers"),
     path("orgs/<slug:slug>/registers/<slug:name>/", views.register_list, name="register"),
     path("orgs/<slug:slug>/registers/<slug:name>/<int:pk>/", views.record_detail, name="record"),
+    path(
+        "orgs/<slug:slug>/registers/<slug:name>/<int:pk>/edit/",
+        views.record_edit,
+        name="record_edit",
+    ),
 ]

@@ -9,12 +9,14 @@ from operator import or_
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
+from isms.core.actor import acting_as
 from isms.core.models import Membership, Organisation
-from isms.core.permissions import Action, can
+from isms.core.permissions import Action, can, require
 from isms.core.registers import all_registers
 from isms.core.services import (
     TooManyAttempts,
@@ -25,7 +27,10 @@ from isms.core.services import (
 )
 from isms.exchange.columns import Kind, columns_of
 from isms.exchange.exporter import export_register
+from isms.exchange.importer import import_sheets, serialise_writes
 from isms.exchange.keys import key_lookups
+from isms.exchange.problems import ImportRejected
+from isms.exchange.readers import Sheet
 from isms.readiness.models import Assessment, AssessmentFinding
 
 #: Runs shown in an organisation's trend.
@@ -231,7 +236,7 @@ def register_list(request, slug: str, name: str) -> HttpResponse:
 def record_detail(request, slug: str, name: str, pk: int) -> HttpResponse:
     """One record: every field as the import format writes it, and its change history (who,
     when, what changed from what), newest first."""
-    organisation, _ = organisation_for(request, slug)
+    organisation, membership = organisation_for(request, slug)
     register = _register(name)
     records = export_register(register, organisation, pks=[pk], with_ids=True)
     if not records:
@@ -262,6 +267,7 @@ def record_detail(request, slug: str, name: str, pk: int) -> HttpResponse:
         "record": record,
         "fields": fields,
         "history": history,
+        "may_edit": can(membership, Action.EDIT_REGISTERS),
     }
     return render(request, "web/record.html", context)
 
@@ -296,3 +302,108 @@ def assessment_findings(request, slug: str, run_id: int) -> HttpResponse:
     ]
     context = {"organisation": organisation, "run": run, "sections": sections}
     return render(request, "web/findings.html", context)
+
+
+def _editable(register, column, record) -> bool:
+    """Whether the edit form offers ``column``: not the key, nor what a workflow, an approval
+    or an audit result owns (those have their own steps), nor a set-once field already set."""
+    return not (
+        column.computed
+        or column.name in register.key
+        or column.name in register.workflow
+        or column.name in register.guarded
+        or (column.name in register.set_once and record.get(column.name) not in (None, ""))
+    )
+
+
+def _form_fields(register, record, posted=None, problems=None):
+    fields = []
+    for column in columns_of(register):
+        value = record.get(column.name) if posted is None else posted.get(column.name, "")
+        widget = "text"
+        if column.kind is Kind.CHOICE:
+            widget = "select"
+        elif column.kind is Kind.BOOLEAN:
+            widget = "yesno"
+        elif column.kind is Kind.DATE:
+            widget = "date"
+        elif column.kind in (Kind.INTEGER, Kind.DECIMAL):
+            widget = "number"
+        elif column.kind is Kind.TEXT and not getattr(column.field, "max_length", None):
+            widget = "textarea"
+        fields.append(
+            {
+                "column": column,
+                "value": "" if value is None else value,
+                "editable": _editable(register, column, record),
+                "widget": widget,
+                "help": column.describe(),
+                "problems": (problems or {}).get(column.name, []),
+            }
+        )
+    return fields
+
+
+@login_required
+def record_edit(request, slug: str, name: str, pk: int) -> HttpResponse:
+    """Edit a record's fields. The form carries the version it was opened at: if someone
+    changed the record since, nothing is written and the form says so, with the entries kept.
+    Writes go through the importer, so the checks are those of an import and of the API."""
+    organisation, membership = organisation_for(request, slug)
+    require(membership, Action.EDIT_REGISTERS)
+    register = _register(name)
+    records = export_register(register, organisation, pks=[pk], with_ids=True)
+    if not records:
+        raise Http404("no such record")
+    record = records[0]
+    if register.locked_by and record.get(register.locked_by) not in (None, ""):
+        return render(
+            request,
+            "web/record_locked.html",
+            {"organisation": organisation, "register": register, "record": record},
+            status=409,
+        )
+    context = {"organisation": organisation, "register": register, "record": record}
+    if request.method != "POST":
+        context["fields"] = _form_fields(register, record)
+        context["version"] = record["row_version"]
+        return render(request, "web/record_edit.html", context)
+    posted = {name: request.POST.get(name, "").strip() for name in register.columns}
+    sent_version = request.POST.get("row_version", "")
+    problems: dict[str, list[str]] = {}
+    with transaction.atomic():
+        serialise_writes(organisation)
+        current = (
+            register.model.objects.select_for_update()
+            .filter(organisation=organisation, pk=pk)
+            .values_list("row_version", flat=True)
+            .first()
+        )
+        if current is None:
+            raise Http404("no such record")
+        if sent_version != str(current):
+            context["stale"] = current
+        else:
+            row = {}
+            for column in columns_of(register):
+                if column.computed:
+                    continue
+                if _editable(register, column, record):
+                    row[column.name] = posted.get(column.name) or None
+                else:
+                    row[column.name] = record.get(column.name)
+            sheet = Sheet(register.sheet, list(row), [(1, row)], row_label="form")
+            try:
+                with acting_as(request.user):
+                    import_sheets(organisation, [sheet], locked=True)
+            except ImportRejected as rejected:
+                for problem in rejected.problems:
+                    problems.setdefault(problem.column or "", []).append(problem.message)
+    if not problems and "stale" not in context:
+        return redirect("web:record", slug=organisation.slug, name=register.name, pk=pk)
+    context["fields"] = _form_fields(register, record, posted, problems)
+    context["version"] = sent_version
+    context["general"] = problems.get("", [])
+    return render(
+        request, "web/record_edit.html", context, status=409 if "stale" in context else 422
+    )
