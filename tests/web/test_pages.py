@@ -298,3 +298,46 @@ def test_a_viewer_sees_no_edit_link_and_a_forged_post_is_403(signed_in, organisa
     assert forged.status_code == 403
     person.refresh_from_db()
     assert person.name == "Di"
+
+
+def test_a_record_is_created_in_a_form_and_a_taken_key_refused(signed_in, organisation):
+    from isms.people.models import Person
+
+    client = signed_in(organisation)
+    listing = client.get("/orgs/acme/registers/people/").content.decode()
+    assert '<a href="/orgs/acme/registers/people/new/">New record</a>' in listing
+    form = client.get("/orgs/acme/registers/people/new/").content.decode()
+    assert 'name="email"' in form and "row_version" not in form
+    made = client.post(
+        "/orgs/acme/registers/people/new/", {"email": "eve@acme.example", "name": "Eve"}
+    )
+    eve = Person.objects.get(email="eve@acme.example")
+    assert made.status_code == 302 and made["Location"].endswith(f"/people/{eve.pk}/")
+    assert eve.history.first().history_user == client.user
+    again = client.post(
+        "/orgs/acme/registers/people/new/", {"email": "eve@acme.example", "name": "Other"}
+    )
+    assert again.status_code == 422 and "already exists" in again.content.decode()
+    assert Person.objects.get(email="eve@acme.example").name == "Eve"
+    missing = client.post("/orgs/acme/registers/people/new/", {"email": "x@acme.example"})
+    assert missing.status_code == 422 and "a value is required" in missing.content.decode()
+
+
+def test_a_record_is_deleted_after_confirmation_unless_in_use(signed_in, organisation):
+    from isms.people.models import Department, Person
+
+    client = signed_in(organisation, Role.OWNER)
+    department = Department.objects.create(organisation=organisation, name="Engineering")
+    Person.objects.create(
+        organisation=organisation, email="fi@acme.example", name="Fi", department=department
+    )
+    path = f"/orgs/acme/registers/departments/{department.pk}/delete/"
+    assert "Delete Engineering" in client.get(path).content.decode()
+    refused = client.post(path)
+    assert refused.status_code == 409 and "still referred to by: person" in refused.content.decode()
+    Person.objects.all().delete()
+    assert client.post(path).status_code == 302
+    assert not Department.objects.exists()
+    contributor = signed_in(organisation, Role.CONTRIBUTOR)
+    person = Person.objects.create(organisation=organisation, email="gi@acme.example", name="Gi")
+    assert contributor.post(f"/orgs/acme/registers/people/{person.pk}/delete/").status_code == 403

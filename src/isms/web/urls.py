@@ -14,6 +14,12 @@ urlpatterns = [
     path("orgs/<slug:slug>/audits/<int:run_id>/", views.assessment_findings, name="findings"),
     path("orgs/<slug:slug>/registers/", views.register_index, name="registers"),
     path("orgs/<slug:slug>/registers/<slug:name>/", views.register_list, name="register"),
+    path("orgs/<slug:slug>/registers/<slug:name>/new/", views.record_create, name="record_new"),
+    path(
+        "orgs/<slug:slug>/registers/<slug:name>/<int:pk>/delete/",
+        views.record_delete,
+        name="record_delete",
+    ),
     path("orgs/<slug:slug>/registers/<slug:name>/<int:pk>/", views.record_detail, name="record"),
     path(
         "orgs/<slug:slug>/registers/<slug:name>/<int:pk>/edit/",

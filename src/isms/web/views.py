@@ -10,7 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, ProtectedError, Q, RestrictedError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -210,7 +210,7 @@ def _search(register, queryset, text: str):
 @login_required
 def register_list(request, slug: str, name: str) -> HttpResponse:
     """One register's records, searched and paged: a fixed number of queries per page."""
-    organisation, _ = organisation_for(request, slug)
+    organisation, membership = organisation_for(request, slug)
     register = _register(name)
     text = request.GET.get("q", "").strip()[:200]
     queryset = _search(register, register.model.objects.filter(organisation=organisation), text)
@@ -228,6 +228,7 @@ def register_list(request, slug: str, name: str) -> HttpResponse:
         "rows": rows,
         "page": page,
         "q": text,
+        "may_edit": can(membership, Action.EDIT_REGISTERS),
     }
     return render(request, "web/register_list.html", context)
 
@@ -268,6 +269,7 @@ def record_detail(request, slug: str, name: str, pk: int) -> HttpResponse:
         "fields": fields,
         "history": history,
         "may_edit": can(membership, Action.EDIT_REGISTERS),
+        "may_delete": can(membership, Action.DELETE_RECORDS),
     }
     return render(request, "web/record.html", context)
 
@@ -304,19 +306,20 @@ def assessment_findings(request, slug: str, run_id: int) -> HttpResponse:
     return render(request, "web/findings.html", context)
 
 
-def _editable(register, column, record) -> bool:
-    """Whether the edit form offers ``column``: not the key, nor what a workflow, an approval
-    or an audit result owns (those have their own steps), nor a set-once field already set."""
+def _editable(register, column, record, creating: bool = False) -> bool:
+    """Whether the form offers ``column``: not the key of an existing record, nor what a
+    workflow, an approval or an audit result owns (those have their own steps), nor a set-once
+    field already set."""
     return not (
         column.computed
-        or column.name in register.key
+        or (column.name in register.key and not creating)
         or column.name in register.workflow
         or column.name in register.guarded
         or (column.name in register.set_once and record.get(column.name) not in (None, ""))
     )
 
 
-def _form_fields(register, record, posted=None, problems=None):
+def _form_fields(register, record, posted=None, problems=None, creating: bool = False):
     fields = []
     for column in columns_of(register):
         value = record.get(column.name) if posted is None else posted.get(column.name, "")
@@ -335,7 +338,7 @@ def _form_fields(register, record, posted=None, problems=None):
             {
                 "column": column,
                 "value": "" if value is None else value,
-                "editable": _editable(register, column, record),
+                "editable": _editable(register, column, record, creating),
                 "widget": widget,
                 "help": column.describe(),
                 "problems": (problems or {}).get(column.name, []),
@@ -407,3 +410,92 @@ def record_edit(request, slug: str, name: str, pk: int) -> HttpResponse:
     return render(
         request, "web/record_edit.html", context, status=409 if "stale" in context else 422
     )
+
+
+@login_required
+def record_create(request, slug: str, name: str) -> HttpResponse:
+    """A new record, through the importer like every write; a key that exists is refused."""
+    organisation, membership = organisation_for(request, slug)
+    require(membership, Action.EDIT_REGISTERS)
+    register = _register(name)
+    context = {"organisation": organisation, "register": register, "creating": True}
+    blank: dict = {}
+    if request.method != "POST":
+        context["fields"] = [
+            f for f in _form_fields(register, blank, creating=True) if f["editable"]
+        ]
+        return render(request, "web/record_edit.html", context)
+    posted = {name: request.POST.get(name, "").strip() for name in register.columns}
+    row = {
+        column.name: posted.get(column.name) or None
+        for column in columns_of(register)
+        if _editable(register, column, blank, creating=True)
+    }
+    problems: dict[str, list[str]] = {}
+    created = None
+    with transaction.atomic():
+        serialise_writes(organisation)
+        sheet = Sheet(register.sheet, list(row), [(1, row)], row_label="form")
+        try:
+            with acting_as(request.user):
+                report = import_sheets(organisation, [sheet], locked=True)
+        except ImportRejected as rejected:
+            for problem in rejected.problems:
+                problems.setdefault(problem.column or "", []).append(problem.message)
+        else:
+            if not report.sheets[register.sheet].created:
+                problems[register.key[0]] = ["a record with this key already exists"]
+                transaction.set_rollback(True)
+            else:
+                created = (
+                    register.model.objects.filter(organisation=organisation)
+                    .order_by("-pk")
+                    .values_list("pk", flat=True)
+                    .first()
+                )
+    if created is not None:
+        return redirect("web:record", slug=organisation.slug, name=register.name, pk=created)
+    fields = _form_fields(register, blank, posted, problems, creating=True)
+    context["fields"] = [f for f in fields if f["editable"]]
+    context["general"] = problems.get("", [])
+    return render(request, "web/record_edit.html", context, status=422)
+
+
+@login_required
+def record_delete(request, slug: str, name: str, pk: int) -> HttpResponse:
+    """Delete after a confirmation page; refused while other records refer to it or when it is
+    final (a signed review, a closed NC)."""
+    organisation, membership = organisation_for(request, slug)
+    require(membership, Action.DELETE_RECORDS)
+    register = _register(name)
+    records = export_register(register, organisation, pks=[pk], with_ids=True)
+    if not records:
+        raise Http404("no such record")
+    context = {"organisation": organisation, "register": register, "record": records[0]}
+    context["label"] = records[0].get(register.key[0])
+    if request.method != "POST":
+        return render(request, "web/record_delete.html", context)
+    with transaction.atomic():
+        serialise_writes(organisation)
+        instance = (
+            register.model.objects.select_for_update()
+            .filter(organisation=organisation, pk=pk)
+            .first()
+        )
+        if instance is None:
+            raise Http404("no such record")
+        refusal = None
+        if register.locked_by and getattr(instance, register.locked_by) not in (None, ""):
+            refusal = f"this record is final ({register.locked_by} is set) and is not deleted"
+        else:
+            try:
+                with acting_as(request.user), transaction.atomic():
+                    (register.deleter or type(instance).delete)(instance)
+            except (ProtectedError, RestrictedError) as error:
+                blocking = getattr(error, "protected_objects", None) or error.restricted_objects
+                used_by = sorted({type(obj)._meta.verbose_name for obj in blocking})
+                refusal = f"still referred to by: {', '.join(used_by)}"
+    if refusal:
+        context["refusal"] = refusal
+        return render(request, "web/record_delete.html", context, status=409)
+    return redirect("web:register", slug=organisation.slug, name=register.name)
