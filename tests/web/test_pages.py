@@ -237,16 +237,29 @@ def test_a_record_is_edited_in_a_form_and_history_names_the_editor(signed_in, or
     from isms.people.models import Person
 
     client = signed_in(organisation)
-    person = Person.objects.create(organisation=organisation, email="ann@acme.example", name="Ann")
+    person = Person.objects.create(
+        organisation=organisation,
+        email="ann@acme.example",
+        name="Ann",
+        start_date=dt.date(2026, 1, 5),
+    )
     form = _edit_page(client, person).content.decode()
+    assert 'value="2026-01-05"' in form and 'type="date"' in form
     assert '<input type="hidden" name="row_version" value="1">' in form
     assert '<p class="readonly" id="id_email">ann@acme.example</p>' in form, "the key is not edited"
     response = client.post(
         f"/orgs/acme/registers/people/{person.pk}/edit/",
-        {"row_version": "1", "name": "Ann Example", "job_title": "Engineer", "kind": "employee"},
+        {
+            "row_version": "1",
+            "name": "Ann Example",
+            "job_title": "Engineer",
+            "kind": "employee",
+            "start_date": "2026-01-05",
+        },
     )
     assert response.status_code == 302
     person.refresh_from_db()
+    assert person.start_date == dt.date(2026, 1, 5)
     assert (person.name, person.job_title, person.row_version) == ("Ann Example", "Engineer", 2)
     assert person.history.first().history_user == client.user
 

@@ -3,6 +3,7 @@ need a membership that may view it, checked with core/permissions.py like the AP
 an organisation the user is not a member of answers 404, exactly like one that does not exist.
 """
 
+import datetime as dt
 from functools import reduce
 from operator import or_
 
@@ -323,6 +324,8 @@ def _form_fields(register, record, posted=None, problems=None, creating: bool = 
     fields = []
     for column in columns_of(register):
         value = record.get(column.name) if posted is None else posted.get(column.name, "")
+        if isinstance(value, dt.date):
+            value = value.isoformat()  # what a date input and the importer read
         widget = "text"
         if column.kind is Kind.CHOICE:
             widget = "select"
