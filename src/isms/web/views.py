@@ -44,7 +44,7 @@ HISTORY_VERSIONS = 50
 
 
 class SignInView(auth_views.LoginView):
-    """Sign-in with a username (or email) and password; failed attempts from one address are
+    """Sign-in with a username and password; failed attempts from one address are
     throttled like failed API tokens (core.services), and a blocked address gets 429."""
 
     template_name = "web/login.html"
