@@ -175,8 +175,10 @@ def _filter(register: Register, organisation, filters: dict):
                 lookup = f"{column.name}__{target_key_field(column.target)}"
                 queryset = queryset.filter(**{lookup: column.parse(raw)})
             elif column.kind is Kind.REFERENCES:
-                lookup = f"{column.name}__{target_key_field(column.target)}"
-                queryset = queryset.filter(**{lookup: str(raw).strip()})
+                # Parsed like a cell (refuses NUL and control characters); any of the keys.
+                keys = column.parse(raw) or []
+                lookup = f"{column.name}__{target_key_field(column.target)}__in"
+                queryset = queryset.filter(**{lookup: keys})
             else:
                 queryset = queryset.filter(**{column.name: column.parse(raw)})
         except CellError as error:
