@@ -156,6 +156,8 @@ def test_a_register_list_searches_and_pages_in_bounded_queries(
     assert "120 records" in page and "Page 3 of 3" in page and page.count("<tr>") == 21
     found = client.get("/orgs/acme/registers/people/", {"q": "p0042"}).content.decode()
     assert "1 record matching" in found and "p0042@acme.example" in found
+    control = client.get("/orgs/acme/registers/people/", {"q": "p00\x0042"})
+    assert control.status_code == 200 and "p0042@acme.example" in control.content.decode()
     assert client.get("/orgs/acme/registers/no_such_register/").status_code == 404
 
 

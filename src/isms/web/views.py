@@ -213,7 +213,8 @@ def register_list(request, slug: str, name: str) -> HttpResponse:
     """One register's records, searched and paged: a fixed number of queries per page."""
     organisation, membership = organisation_for(request, slug)
     register = _register(name)
-    text = request.GET.get("q", "").strip()[:200]
+    # Printable characters only: a NUL cannot even be sent to PostgreSQL in a query.
+    text = "".join(ch for ch in request.GET.get("q", "") if ch.isprintable()).strip()[:200]
     queryset = _search(register, register.model.objects.filter(organisation=organisation), text)
     pks = queryset.order_by(*key_lookups(register)).values_list("pk", flat=True)
     page = Paginator(pks, PAGE_SIZE).get_page(request.GET.get("page"))
