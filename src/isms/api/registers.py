@@ -30,7 +30,7 @@ from isms.core.registers import Register, all_registers
 from isms.core.services import membership_for
 from isms.exchange.columns import MULTI_SEPARATOR, CellError, Kind, columns_of
 from isms.exchange.exporter import export_register
-from isms.exchange.importer import import_sheets, serialise_writes
+from isms.exchange.importer import import_sheets, lock_for_update, serialise_writes
 from isms.exchange.keys import key_lookups, key_text, target_key_field
 from isms.exchange.problems import ImportRejected
 from isms.exchange.readers import Sheet
@@ -291,13 +291,7 @@ def make_router(register: Register) -> Router:
             # the organisation's write turn (the per-field check follows in _update).
             require(membership, Action.EDIT_REGISTERS)
         with transaction.atomic():
-            serialise_writes(organisation)
-            version = (
-                register.model.objects.select_for_update()
-                .filter(organisation=organisation, pk=record_id)
-                .values_list("row_version", flat=True)
-                .first()
-            )
+            version = lock_for_update(register, organisation, record_id)
             if version is None:
                 raise Http404(f"no {model_name} with id {record_id}")
             response["ETag"] = etag(version)

@@ -498,6 +498,19 @@ def serialise_writes(organisation) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x15A5, organisation.pk])
 
 
+def lock_for_update(register: Register, organisation, pk: int) -> int | None:
+    """Within a transaction: take the organisation's write turn (:func:`serialise_writes`),
+    then lock one record; returns its row version, or None when it is not there. What an
+    update checks its If-Match or form version against."""
+    serialise_writes(organisation)
+    return (
+        register.model.objects.select_for_update()
+        .filter(organisation=organisation, pk=pk)
+        .values_list("row_version", flat=True)
+        .first()
+    )
+
+
 BUSY_MESSAGE = (
     "the database stayed busy (another import or a long write) and this import gave up waiting;"
     " nothing was written: run it again"

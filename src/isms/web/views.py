@@ -28,7 +28,7 @@ from isms.core.services import (
 )
 from isms.exchange.columns import Kind, columns_of
 from isms.exchange.exporter import export_register
-from isms.exchange.importer import import_sheets, serialise_writes
+from isms.exchange.importer import import_sheets, lock_for_update, serialise_writes
 from isms.exchange.keys import key_lookups
 from isms.exchange.problems import ImportRejected
 from isms.exchange.readers import Sheet
@@ -379,13 +379,7 @@ def record_edit(request, slug: str, name: str, pk: int) -> HttpResponse:
     sent_version = request.POST.get("row_version", "")
     problems: dict[str, list[str]] = {}
     with transaction.atomic():
-        serialise_writes(organisation)
-        current = (
-            register.model.objects.select_for_update()
-            .filter(organisation=organisation, pk=pk)
-            .values_list("row_version", flat=True)
-            .first()
-        )
+        current = lock_for_update(register, organisation, pk)
         if current is None:
             raise Http404("no such record")
         if sent_version != str(current):
