@@ -68,3 +68,12 @@ def test_stage_1_in_may_gives_areas_of_concern_and_a_readiness_conclusion(acme):
     assert "recommended" not in result.verdict
     assert result.conclusion.startswith(("Ready for stage 2", "Not ready for stage 2"))
     assert all(f.stage == 1 for f in result.findings)
+
+
+def test_a_finding_is_titled_by_what_was_observed(acme):
+    """acme's RSK014 issue holds only R-079, retained above the acceptance threshold (RSK013):
+    its title says that, not "outside the method's scales", which nothing in acme is."""
+    result = run_assessment(acme, AS_OF)
+    [finding] = [f for f in result.findings if f.key == "RSK014"]
+    assert {o.code for o in finding.instances} == {"RSK013"}
+    assert "scales" not in finding.title.lower()

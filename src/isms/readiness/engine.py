@@ -331,6 +331,15 @@ def run_assessment(
     return result
 
 
+def _title(draft: Draft, lead_rule, rules: dict) -> str:
+    """The issue rule's title, unless that rule observed nothing here: then the title of the
+    rule that did (acme's RSK014 issue holds only a retained risk, not one off the scales)."""
+    if any(o.code == lead_rule.code for o in draft.instances):
+        return lead_rule.title
+    first = draft.lead[0].code
+    return (rules.get(first) or get_rule(first)).title
+
+
 def _finding(
     draft: Draft, judgement, profile: Profile, as_of, rules: dict, surveillance=False
 ) -> Finding:
@@ -390,7 +399,7 @@ def _finding(
         reference=reference,
         references=(reference, *others),
         requirement=requirement_summary(reference),
-        title=lead_rule.title,
+        title=_title(draft, lead_rule, rules),
         statement=statement,
         instances=tuple(draft.instances),
         extent=draft.extent,
