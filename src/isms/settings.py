@@ -26,12 +26,17 @@ Environment variables (all optional in development):
   need a shared one, or each counts on its own.
 - ``ISMS_MAX_UPLOAD_MB`` (default 100): the largest evidence upload; ``ISMS_MAX_BODY_MB``
   (default 2): the largest body of any other request. Larger requests answer 413 unread.
+- ``ISMS_LOGIN_FAILURES`` (default 5) and ``ISMS_LOGIN_COOLOFF_MINUTES`` (default 15): failed
+  web sign-ins for one username from one address before that pair is locked out, and for how long.
+- ``ISMS_TASKS``: ``immediate`` runs background work (a mock audit started in the browser) in the
+  request itself; by default it is queued in the database for ``isms worker``.
 - ``ISMS_SERVE_STATIC`` (default on): serve the static files (the API docs' Swagger UI) from the
   application; ``0`` when the web server serves ``STATIC_ROOT`` (after ``collectstatic``).
 """
 
 import os
 import secrets
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -107,6 +112,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "axes",  # sign-in throttling (failed attempts per address and per user and address)
+    "django_otp",
+    "django_otp.plugins.otp_totp",  # optional TOTP second factor, which an owner can require
+    "django_tasks",
+    "django_tasks_db",  # background work (mock audits from the browser) queued in the database
+    "django_htmx",
     "ninja",  # its templates and static files: the API docs load Swagger UI from our own origin
     "isms.catalog",
     "isms.core",
@@ -130,6 +141,8 @@ MIDDLEWARE = [
     # 413 of the body limit and the HTTPS redirect.
     "isms.core.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files (the web app's CSS and scripts, Swagger UI) with far-future caching.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything that could read the body and before any view looks up an organisation:
     # an oversized request is refused unread, whoever sends it.
     "isms.core.middleware.RequestBodyLimitMiddleware",
@@ -137,9 +150,19 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "isms.core.actor.ActingUserMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in before the view runs.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out address or user before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "isms.urls"
@@ -207,6 +230,20 @@ MEDIA_ROOT = DATA_DIR / "files"
 MEDIA_URL = "files/"
 
 SERVE_STATIC = _flag("ISMS_SERVE_STATIC", default=True)
+#: Static files are served by WhiteNoise. In production run ``isms collectstatic`` at install
+#: (hashed, compressed copies in STATIC_ROOT); elsewhere they are found in the apps directly.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = False
+if not SERVE_STATIC:
+    MIDDLEWARE.remove("whitenoise.middleware.WhiteNoiseMiddleware")
+if not PRODUCTION:
+    # Outside production the files come from the apps; an empty STATIC_ROOT is expected.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+if PRODUCTION:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
 
 #: The Content-Security-Policy of every response: our own scripts and styles only, nothing
 #: inline, no framing. The API docs (Swagger UI) are served from STATIC_URL and comply.
@@ -251,6 +288,32 @@ def _cache(url: str) -> dict:
 
 
 CACHES = {"default": _cache(os.environ.get("ISMS_CACHE_URL", "").strip() or "locmem://")}
+
+#: Background work: queued in the database (no broker), run by ``isms worker``
+#: (django-tasks' db_worker). ISMS_TASKS=immediate runs each task at once in the request, for a
+#: single-user local server without a worker.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if os.environ.get("ISMS_TASKS", "").strip().lower() == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+
+#: Sign-in throttling (django-axes): ISMS_LOGIN_FAILURES failed sign-ins (default 5) for one
+#: username from one address lock that pair out for ISMS_LOGIN_COOLOFF_MINUTES (default 15).
+#: Password spraying from one address is also capped by the address throttle the API tokens
+#: use (ISMS_AUTH_FAILURES in ISMS_AUTH_WINDOW_SECONDS). The address is read as the API reads it.
+AXES_FAILURE_LIMIT = _int("ISMS_LOGIN_FAILURES", 5, 1, 1000)
+AXES_COOLOFF_TIME = _int("ISMS_LOGIN_COOLOFF_MINUTES", 15, 1, 24 * 60) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "isms.core.services.axes_client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

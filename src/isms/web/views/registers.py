@@ -1,185 +1,34 @@
-"""Pages of the web application. Every page needs a signed-in user; an organisation's pages
-need a membership that may view it, checked with core/permissions.py like the API and the CLI:
-an organisation the user is not a member of answers 404, exactly like one that does not exist.
-"""
+"""Every register in the browser: index, list, record with history, create, edit, delete.
+Writes go through the importer, so the checks are those of an import and of the API."""
 
 import datetime as dt
 from functools import reduce
 from operator import or_
 
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Exists, OuterRef, ProtectedError, Q, RestrictedError
+from django.db.models import ProtectedError, Q, RestrictedError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import path
 
 from isms.core.actor import acting_as
-from isms.core.models import Membership, Organisation
 from isms.core.permissions import Action, can, require
 from isms.core.registers import all_registers
-from isms.core.services import (
-    TooManyAttempts,
-    check_auth_throttle,
-    client_address,
-    membership_for,
-    record_auth_failure,
-)
 from isms.exchange.columns import Kind, columns_of
 from isms.exchange.exporter import export_register
 from isms.exchange.importer import import_sheets, lock_for_update, serialise_writes
 from isms.exchange.keys import key_lookups
 from isms.exchange.problems import ImportRejected
 from isms.exchange.readers import Sheet
-from isms.readiness.models import Assessment, AssessmentFinding
+from isms.web.access import organisation_for, register_named
 
-#: Runs shown in an organisation's trend.
-TREND_RUNS = 6
 #: Records per page of a register list, and the columns it shows.
 PAGE_SIZE = 50
 LIST_COLUMNS = 7
 #: Versions shown in a record's history.
 HISTORY_VERSIONS = 50
-
-
-class SignInView(auth_views.LoginView):
-    """Sign-in with a username and password; failed attempts from one address are
-    throttled like failed API tokens (core.services), and a blocked address gets 429."""
-
-    template_name = "web/login.html"
-    redirect_authenticated_user = True
-
-    def post(self, request, *args, **kwargs):
-        address = client_address(request.META)
-        try:
-            check_auth_throttle("login", address)
-        except TooManyAttempts as error:
-            response = render(
-                request, self.template_name, {"form": self.get_form(), "blocked": str(error)}
-            )
-            response.status_code = 429
-            response["Retry-After"] = str(error.retry_after)
-            return response
-        return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form):
-        record_auth_failure("login", client_address(self.request.META))
-        return super().form_invalid(form)
-
-
-class SignOutView(auth_views.LogoutView):
-    """Sign-out is a POST (a link cannot sign anyone out)."""
-
-    next_page = "web:login"
-
-
-def _latest_runs(organisations) -> dict[int, Assessment]:
-    """The latest mock audit of each organisation, in one query."""
-    latest: dict[int, Assessment] = {}
-    runs = Assessment.objects.filter(organisation__in=organisations).order_by(
-        "organisation_id", "-run_at", "-pk"
-    )
-    for run in runs.only(
-        "organisation_id", "as_of", "stage", "run_at", "verdict", "majors", "minors", "ofis"
-    ):
-        latest.setdefault(run.organisation_id, run)
-    return latest
-
-
-@login_required
-def home(request) -> HttpResponse:
-    """The organisations the user belongs to, each with its latest mock-audit conclusion: a
-    consultant's portfolio, or one line for a member of one organisation."""
-    memberships = list(
-        Membership.objects.filter(user=request.user, is_active=True)
-        .select_related("organisation")
-        .order_by("organisation__name")
-    )
-    latest = _latest_runs([m.organisation for m in memberships])
-    rows = [
-        {"membership": m, "organisation": m.organisation, "run": latest.get(m.organisation_id)}
-        for m in memberships
-    ]
-    return render(request, "web/home.html", {"rows": rows})
-
-
-def organisation_for(request, slug: str, action: Action = Action.VIEW):
-    """The organisation ``slug`` and the caller's membership, or 404 (not a member, suspended,
-    or no such organisation: the page never tells which)."""
-    organisation = Organisation.objects.filter(slug=slug).first()
-    membership = membership_for(request.user, organisation) if organisation else None
-    if membership is None or not can(membership, action):
-        raise Http404("no such organisation")
-    return organisation, membership
-
-
-#: What the standard asks an ISMS to have on record, in the order a new organisation fills it:
-#: (clause, what, register). The readiness page lists those with no record yet.
-ESSENTIALS = (
-    ("4.1", "the issues of the organisation's context", "context_issues"),
-    ("4.2", "the interested parties and their requirements", "interested_parties"),
-    ("4.3", "the scope of the ISMS", "scope"),
-    ("5.2", "the information security policy and other documents", "documents"),
-    ("5.3", "the ISMS roles and who holds them", "isms_roles"),
-    ("6.1.2", "the risk assessment method", "risk_method"),
-    ("6.1.2", "the risks, assessed", "risks"),
-    ("6.1.3", "the Statement of Applicability", "soa"),
-    ("6.2", "the information security objectives", "objectives"),
-    ("7.2", "the people in scope", "people"),
-    ("9.2", "the internal audits", "internal_audits"),
-    ("9.3", "the management reviews", "management_reviews"),
-)
-
-
-def _missing(organisation) -> list[dict]:
-    """The essentials with no record yet, in one query (an EXISTS per essential)."""
-    registers = {register.name: register for register in all_registers()}
-    present = (
-        Organisation.objects.filter(pk=organisation.pk)
-        .annotate(
-            **{
-                name: Exists(registers[name].model.objects.filter(organisation=OuterRef("pk")))
-                for _, _, name in ESSENTIALS
-            }
-        )
-        .values(*(name for _, _, name in ESSENTIALS))
-        .get()
-    )
-    return [
-        {"clause": clause, "what": what, "register": registers[name]}
-        for clause, what, name in ESSENTIALS
-        if not present[name]
-    ]
-
-
-@login_required
-def organisation_home(request, slug: str) -> HttpResponse:
-    """Readiness at a glance: the latest mock audit's conclusion and the trend across runs."""
-    organisation, membership = organisation_for(request, slug)
-    runs = list(
-        Assessment.objects.filter(organisation=organisation)
-        .order_by("-run_at", "-pk")
-        .only("as_of", "stage", "run_at", "verdict", "score", "majors", "minors", "ofis")[
-            :TREND_RUNS
-        ]
-    )
-    context = {
-        "organisation": organisation,
-        "membership": membership,
-        "latest": runs[0] if runs else None,
-        "trend": list(reversed(runs)),
-        "may_run": can(membership, Action.RUN_ASSESSMENT),
-        "missing": _missing(organisation),
-    }
-    return render(request, "web/organisation.html", context)
-
-
-def _register(name: str):
-    for register in all_registers():
-        if register.name == name:
-            return register
-    raise Http404("no such register")
 
 
 @login_required
@@ -212,7 +61,7 @@ def _search(register, queryset, text: str):
 def register_list(request, slug: str, name: str) -> HttpResponse:
     """One register's records, searched and paged: a fixed number of queries per page."""
     organisation, membership = organisation_for(request, slug)
-    register = _register(name)
+    register = register_named(name)
     # Printable characters only: a NUL cannot even be sent to PostgreSQL in a query.
     text = "".join(ch for ch in request.GET.get("q", "") if ch.isprintable()).strip()[:200]
     queryset = _search(register, register.model.objects.filter(organisation=organisation), text)
@@ -240,7 +89,7 @@ def record_detail(request, slug: str, name: str, pk: int) -> HttpResponse:
     """One record: every field as the import format writes it, and its change history (who,
     when, what changed from what), newest first."""
     organisation, membership = organisation_for(request, slug)
-    register = _register(name)
+    register = register_named(name)
     records = export_register(register, organisation, pks=[pk], with_ids=True)
     if not records:
         raise Http404("no such record")
@@ -274,38 +123,6 @@ def record_detail(request, slug: str, name: str, pk: int) -> HttpResponse:
         "may_delete": can(membership, Action.DELETE_RECORDS),
     }
     return render(request, "web/record.html", context)
-
-
-#: The order findings are read in, as a certification report lists them.
-GRADE_ORDER = ("major", "minor", "ofi")
-GRADE_LABELS = {
-    "major": "Major nonconformities",
-    "minor": "Minor nonconformities",
-    "ofi": "Opportunities for improvement",
-}
-
-
-@login_required
-def assessment_findings(request, slug: str, run_id: int) -> HttpResponse:
-    """One mock audit's findings, majors first, each with its statement, requirement, extent,
-    the reason for its grade and its objective evidence (two queries whatever the size)."""
-    organisation, _ = organisation_for(request, slug)
-    run = Assessment.objects.filter(organisation=organisation, pk=run_id).first()
-    if run is None:
-        raise Http404("no such mock audit")
-    findings = AssessmentFinding.objects.filter(assessment=run, grouped_in__isnull=True).defer(
-        "detail", "recommendation"
-    )
-    by_grade: dict[str, list] = {grade: [] for grade in GRADE_ORDER}
-    for finding in findings.order_by("reference", "key", "pk"):
-        by_grade.setdefault(finding.grade, []).append(finding)
-    sections = [
-        {"grade": grade, "label": GRADE_LABELS.get(grade, grade), "findings": items}
-        for grade, items in by_grade.items()
-        if items
-    ]
-    context = {"organisation": organisation, "run": run, "sections": sections}
-    return render(request, "web/findings.html", context)
 
 
 def _editable(register, column, record, creating: bool = False) -> bool:
@@ -358,7 +175,7 @@ def record_edit(request, slug: str, name: str, pk: int) -> HttpResponse:
     Writes go through the importer, so the checks are those of an import and of the API."""
     organisation, membership = organisation_for(request, slug)
     require(membership, Action.EDIT_REGISTERS)
-    register = _register(name)
+    register = register_named(name)
     records = export_register(register, organisation, pks=[pk], with_ids=True)
     if not records:
         raise Http404("no such record")
@@ -415,7 +232,7 @@ def record_create(request, slug: str, name: str) -> HttpResponse:
     """A new record, through the importer like every write; a key that exists is refused."""
     organisation, membership = organisation_for(request, slug)
     require(membership, Action.EDIT_REGISTERS)
-    register = _register(name)
+    register = register_named(name)
     context = {"organisation": organisation, "register": register, "creating": True}
     blank: dict = {}
     if request.method != "POST":
@@ -465,7 +282,7 @@ def record_delete(request, slug: str, name: str, pk: int) -> HttpResponse:
     final (a signed review, a closed NC)."""
     organisation, membership = organisation_for(request, slug)
     require(membership, Action.DELETE_RECORDS)
-    register = _register(name)
+    register = register_named(name)
     records = export_register(register, organisation, pks=[pk], with_ids=True)
     if not records:
         raise Http404("no such record")
@@ -497,3 +314,21 @@ def record_delete(request, slug: str, name: str, pk: int) -> HttpResponse:
         context["refusal"] = refusal
         return render(request, "web/record_delete.html", context, status=409)
     return redirect("web:register", slug=organisation.slug, name=register.name)
+
+
+urlpatterns = [
+    path("orgs/<slug:slug>/registers/", register_index, name="registers"),
+    path("orgs/<slug:slug>/registers/<slug:name>/", register_list, name="register"),
+    path("orgs/<slug:slug>/registers/<slug:name>/new/", record_create, name="record_new"),
+    path(
+        "orgs/<slug:slug>/registers/<slug:name>/<int:pk>/delete/",
+        record_delete,
+        name="record_delete",
+    ),
+    path("orgs/<slug:slug>/registers/<slug:name>/<int:pk>/", record_detail, name="record"),
+    path(
+        "orgs/<slug:slug>/registers/<slug:name>/<int:pk>/edit/",
+        record_edit,
+        name="record_edit",
+    ),
+]
