@@ -1,5 +1,7 @@
 """Shared fixtures. The catalogue is loaded once per test database, like `isms` set-up does."""
 
+import os
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -46,6 +48,17 @@ def make_member(db):
         return user, membership
 
     return make
+
+
+def pytest_collection_modifyitems(config, items):
+    """In the PostgreSQL pass, skip the tests that always run on a new SQLite file: the SQLite
+    pass ran them already, exactly the same."""
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return
+    skip = pytest.mark.skip(reason="SQLite-only subprocess test: ran in the SQLite pass")
+    for item in items:
+        if item.get_closest_marker("sqlite_only"):
+            item.add_marker(skip)
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -6,7 +6,10 @@ import sqlite3
 import subprocess
 import sys
 
+import pytest
 from pypdf import PdfReader
+
+pytestmark = pytest.mark.sqlite_only
 
 
 def run_isms(tmp_path, *args):

@@ -5,6 +5,10 @@ import os
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.sqlite_only
+
 
 def isms(cwd, *args, **env):
     environment = {
