@@ -1,6 +1,6 @@
 """The web application's routes: each area's module in web/views/ lists its own."""
 
-from isms.web.views import audits, auth, dashboard, registers
+from isms.web.views import audits, auth, dashboard, nonconformities, registers
 
 app_name = "web"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *dashboard.urlpatterns,
     *registers.urlpatterns,
     *audits.urlpatterns,
+    *nonconformities.urlpatterns,
 ]
