@@ -1,6 +1,6 @@
 """The web application's routes: each area's module in web/views/ lists its own."""
 
-from isms.web.views import audits, auth, dashboard, nonconformities, registers
+from isms.web.views import audits, auth, dashboard, imports, nonconformities, registers
 
 app_name = "web"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     *auth.urlpatterns,
     *dashboard.urlpatterns,
     *registers.urlpatterns,
+    *imports.urlpatterns,
     *audits.urlpatterns,
     *nonconformities.urlpatterns,
 ]

@@ -1,0 +1,499 @@
+"""Bulk import in the browser: upload a workbook (or one register's CSV, or YAML), see every
+problem by sheet, row and column and what would be created and updated, fix the file, upload
+again, then import it all or nothing.
+
+The same readers, limits and importer as ``isms import``. The upload is untrusted: it is kept in
+a private folder of the data directory (never under MEDIA_ROOT or STATIC_ROOT) under a random id
+that only the uploader's session knows, read in a child process with memory and CPU limits, and
+deleted after the import or after PENDING_SECONDS. The preview runs the whole import inside a
+transaction it rolls back, so its counts are what the import would do; the import then refuses
+any row whose record changed after the preview (the importer's check-unchanged, against the
+versions the preview saw)."""
+
+import contextlib
+import copy
+import datetime as dt
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import DataError, IntegrityError, OperationalError, transaction
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import path
+
+from isms.core.actor import acting_as
+from isms.core.permissions import Action, can, require
+from isms.core.registers import all_registers
+from isms.exchange import limits
+from isms.exchange.importer import BUSY_MESSAGE, Importer, ImportReport, serialise_writes
+from isms.exchange.problems import ImportRejected, Problem, printable
+from isms.exchange.readers import FormulaCell, ReadError, Sheet
+from isms.exchange.template import write_template
+from isms.web.access import organisation_for
+
+#: What the upload may be: the formats ``isms import`` reads from one file.
+ACCEPTED_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".yaml", ".yml")
+#: How long an uploaded file waits between its preview and the import.
+PENDING_SECONDS = 3600
+#: The reading child process: address space and CPU seconds (a workbook at the readers' limits
+#: reads in well under both).
+CHILD_MEMORY_BYTES = 2 * 1024 * 1024 * 1024
+CHILD_CPU_SECONDS = 120
+#: Session key: per organisation slug, the pending upload's id and file name.
+SESSION_KEY = "isms_pending_imports"
+#: Characters of a cell's value shown beside its problem.
+VALUE_SHOWN = 80
+
+# -- the upload, kept privately between the preview and the import --------------------------
+
+
+def pending_root() -> Path:
+    """The private folder of pending uploads (owner-only), created when first needed."""
+    root = Path(settings.DATA_DIR) / "pending-imports"
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return root
+
+
+def _safe_name(name: str) -> str:
+    """The uploaded file's own name, reduced to a plain file name. Its stem matters: a CSV file
+    names its register (``risks.csv``), as in a folder of CSV for ``isms import``."""
+    name = Path(name.replace("\\", "/")).name
+    stem, suffix = os.path.splitext(name)
+    stem = re.sub(r"[^A-Za-z0-9 _-]+", "_", stem).strip(" ._")[:80] or "upload"
+    return stem + suffix.lower()
+
+
+def _discard_expired(root: Path) -> None:
+    """Delete uploads left waiting longer than PENDING_SECONDS (abandoned previews)."""
+    cutoff = time.time() - PENDING_SECONDS
+    for folder in root.iterdir():
+        with contextlib.suppress(OSError):
+            if folder.is_dir() and not folder.is_symlink() and folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _folder(pending_id: str) -> Path | None:
+    if not re.fullmatch(r"[A-Za-z0-9_-]{20,64}", pending_id or ""):
+        return None
+    folder = pending_root() / pending_id
+    if not folder.is_dir() or folder.stat().st_mtime < time.time() - PENDING_SECONDS:
+        return None
+    return folder
+
+
+def _keep_upload(request, organisation, upload) -> tuple[str, Path]:
+    """Save the upload under a new random id known to this session only; the organisation's
+    previous pending upload in this session is deleted."""
+    root = pending_root()
+    _discard_expired(root)
+    _forget(request, organisation)
+    pending_id = secrets.token_urlsafe(24)
+    folder = root / pending_id
+    folder.mkdir(mode=0o700)
+    target = folder / _safe_name(upload.name)
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    pending = request.session.get(SESSION_KEY, {})
+    pending[organisation.slug] = {"id": pending_id, "name": target.name}
+    request.session[SESSION_KEY] = pending
+    return pending_id, target
+
+
+def _pending(request, organisation, pending_id: str) -> Path | None:
+    """The pending upload ``pending_id`` if this session made it for this organisation."""
+    mine = request.session.get(SESSION_KEY, {}).get(organisation.slug)
+    if not mine or not secrets.compare_digest(mine["id"], pending_id or ""):
+        return None
+    folder = _folder(pending_id)
+    return folder / mine["name"] if folder and (folder / mine["name"]).is_file() else None
+
+
+def _forget(request, organisation) -> None:
+    """Delete this session's pending upload for the organisation, if any."""
+    pending = request.session.get(SESSION_KEY, {})
+    mine = pending.pop(organisation.slug, None)
+    if mine:
+        folder = _folder(mine["id"])
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+        request.session[SESSION_KEY] = pending
+
+
+# -- reading in a child process --------------------------------------------------------------
+
+#: The child: limits itself first, then reads with isms.exchange.readers and prints the sheets
+#: as JSON (dates and formula cells tagged), never pickle: the parent trusts no byte of it.
+_CHILD = r"""
+import datetime as dt, json, resource, sys
+memory, cpu = int(sys.argv[2]), int(sys.argv[3])
+resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+from pathlib import Path
+from isms.exchange.readers import FormulaCell, ReadError, read_path
+
+def cell(value):
+    if isinstance(value, FormulaCell):
+        return {"formula": [value.ref, value.formula, value.has_result]}
+    if isinstance(value, dt.datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    if isinstance(value, dt.time):
+        return {"time": value.isoformat()}
+    if isinstance(value, dt.timedelta):
+        return {"seconds": value.total_seconds()}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+try:
+    sheets = read_path(Path(sys.argv[1]))
+except ReadError as error:
+    out = {"problems": [
+        [p.sheet, p.row, p.column, p.message, p.row_label] for p in error.problems
+    ]}
+else:
+    out = {"sheets": [
+        {"name": s.name, "header": s.header, "row_label": s.row_label,
+         "rows": [[n, {k: cell(v) for k, v in row.items()}] for n, row in s.rows]}
+        for s in sheets
+    ]}
+sys.stdout.write(json.dumps(out))
+"""
+
+
+def _cell(value):
+    if isinstance(value, dict):
+        if "formula" in value:
+            ref, formula, has_result = value["formula"]
+            return FormulaCell(str(ref), str(formula), bool(has_result))
+        if "datetime" in value:
+            return dt.datetime.fromisoformat(value["datetime"])
+        if "date" in value:
+            return dt.date.fromisoformat(value["date"])
+        if "time" in value:
+            return dt.time.fromisoformat(value["time"])
+        if "seconds" in value:
+            return dt.timedelta(seconds=value["seconds"])
+        return str(value)
+    return value
+
+
+def read_untrusted(file: Path, source: str) -> list[Sheet]:
+    """The sheets of ``file`` as ``isms import`` reads them, read in a child process limited
+    to CHILD_MEMORY_BYTES of memory and CHILD_CPU_SECONDS of CPU: a file that gets past the
+    readers' own checks and still explodes kills only the child. Raises ReadError."""
+    unreadable = ReadError(
+        [Problem(source, message="the file could not be read within the limits")]
+    )
+    try:
+        command = [sys.executable, "-I", "-c", _CHILD, str(file)]
+        command += [str(CHILD_MEMORY_BYTES), str(CHILD_CPU_SECONDS)]
+        done = subprocess.run(  # noqa: S603 (our own interpreter and code, the path is ours)
+            command,
+            capture_output=True,
+            timeout=CHILD_CPU_SECONDS * 2,
+            env={"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8", "TMPDIR": str(file.parent)},
+            cwd=file.parent,
+        )
+        if done.returncode != 0:
+            raise unreadable
+        out = json.loads(done.stdout)
+    except (subprocess.TimeoutExpired, ValueError, OSError):
+        raise unreadable from None
+    if "problems" in out:
+        problems = [
+            Problem(str(sheet), row, column, str(message), row_label=str(label))
+            for sheet, row, column, message, label in out["problems"]
+        ]
+        raise ReadError([_named(problem, file.name, source) for problem in problems])
+    return [
+        Sheet(
+            str(sheet["name"]),
+            [str(name) for name in sheet["header"]],
+            [(int(n), {str(k): _cell(v) for k, v in row.items()}) for n, row in sheet["rows"]],
+            row_label=str(sheet["row_label"]),
+        )
+        for sheet in out["sheets"]
+    ]
+
+
+def _named(problem: Problem, stored: str, source: str) -> Problem:
+    """A problem about the stored copy, named after the file as the user uploaded it."""
+    if problem.sheet in (stored, str(Path(stored))) or problem.sheet.endswith("/" + stored):
+        return Problem(source, problem.row, problem.column, problem.message, problem.row_label)
+    return problem
+
+
+# -- checking and importing ------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What a check or an import found: the problems, or the counts per sheet."""
+
+    problems: list[Problem] = field(default_factory=list)
+    report: ImportReport | None = None
+    #: The versions and keys the check saw, for the import's check-unchanged.
+    seen: dict | None = None
+
+
+def _database_problem(error: Exception) -> list[Problem]:
+    if isinstance(error, OperationalError):
+        if "locked" not in str(error) and "busy" not in str(error):
+            raise error
+        return [Problem("database", message=BUSY_MESSAGE)]
+    return [Problem("database", message=f"the database refused the import: {error}")]
+
+
+def _seen(importer: Importer) -> dict:
+    """The row versions and keys of every register the file writes, as the check saw them."""
+    seen = {}
+    for sheet, parsed in importer.parsed.items():
+        keys = importer.keys_in_database(parsed.register.model)
+        seen[sheet] = {
+            "versions": [[pk, version] for pk, version in importer._versions[sheet].items()],
+            "keys": [[list(key), pk] for key, pk in keys.items()],
+        }
+    return copy.deepcopy(seen)
+
+
+def _restore_seen(importer: Importer, seen: dict) -> None:
+    """Make the importer check against what the preview saw, not what it read just now: a
+    record changed, created or deleted since the preview is refused by check_unchanged."""
+    for sheet, parsed in importer.parsed.items():
+        saw = seen.get(sheet, {"versions": [], "keys": []})
+        importer._versions[sheet] = {int(pk): int(version) for pk, version in saw["versions"]}
+        importer._keys[parsed.register.model] = {tuple(key): int(pk) for key, pk in saw["keys"]}
+
+
+def check_import(organisation, sheets: list[Sheet]) -> Outcome:
+    """Validate ``sheets`` and do the whole import in a transaction that is rolled back: every
+    problem, or what the import would create and update, and the versions it saw."""
+    importer = Importer(organisation, sheets)
+    importer.validate()
+    if importer.problems:
+        return Outcome(problems=importer.problems)
+    seen = _seen(importer)
+    try:
+        with transaction.atomic():
+            serialise_writes(organisation)
+            importer.check_unchanged()
+            importer.recheck_rows()
+            report = importer.write()
+            transaction.set_rollback(True)
+    except ImportRejected as rejected:
+        return Outcome(problems=rejected.problems)
+    except (IntegrityError, DataError, OperationalError) as error:
+        return Outcome(problems=_database_problem(error))
+    return Outcome(report=report, seen=seen)
+
+
+def apply_import(organisation, sheets: list[Sheet], seen: dict) -> Outcome:
+    """Import ``sheets`` all or nothing, under the organisation's write turn, refusing every row
+    whose record was changed, created or deleted by someone else after the preview."""
+    importer = Importer(organisation, sheets)
+    importer.validate()
+    if importer.problems:
+        return Outcome(problems=importer.problems)
+    try:
+        with transaction.atomic():
+            serialise_writes(organisation)
+            _restore_seen(importer, seen)
+            importer.check_unchanged()
+            importer.recheck_rows()
+            return Outcome(report=importer.write())
+    except ImportRejected as rejected:
+        return Outcome(problems=rejected.problems)
+    except (IntegrityError, DataError, OperationalError) as error:
+        return Outcome(problems=_database_problem(error))
+
+
+# -- pages -----------------------------------------------------------------------------------
+
+
+def _problem_rows(problems: list[Problem], sheets: list[Sheet]) -> list[dict]:
+    """Problems grouped by sheet, each with the value of the cell it names, if any."""
+    cells = {(sheet.name, number): row for sheet in sheets for number, row in sheet.rows}
+    grouped: dict[str, list[dict]] = {}
+    for problem in problems:
+        value = None
+        if problem.row is not None and problem.column:
+            raw = cells.get((problem.sheet, problem.row), {}).get(problem.column)
+            if isinstance(raw, FormulaCell):
+                raw = f"={raw.formula}"
+            if raw not in (None, ""):
+                value = printable(str(raw), VALUE_SHOWN)
+        shown = problem.as_dict()
+        grouped.setdefault(shown["sheet"], []).append(
+            {**shown, "row_label": problem.row_label, "value": value}
+        )
+    return [{"sheet": sheet, "problems": rows} for sheet, rows in grouped.items()]
+
+
+def _counts(report: ImportReport) -> list[dict]:
+    return [
+        {"sheet": sheet, "created": r.created, "updated": r.updated, "unchanged": r.unchanged}
+        for sheet, r in report.sheets.items()
+    ]
+
+
+def _page(request, organisation, membership, status=200, **context) -> HttpResponse:
+    context = {
+        "organisation": organisation,
+        "may_import": can(membership, Action.IMPORT),
+        "accepted": ",".join(ACCEPTED_SUFFIXES),
+        "max_mb": min(limits.MAX_FILE_BYTES, settings.MAX_BODY_BYTES) // limits.MiB,
+        "sheets": [register.sheet for register in all_registers()],
+        **context,
+    }
+    return render(request, "web/imports/import.html", context, status=status)
+
+
+def _preview(request, organisation, membership, file: Path, pending_id: str, source: str):
+    """Read and check the pending file; keep what the check saw for the import."""
+    try:
+        sheets = read_untrusted(file, source)
+    except ReadError as error:
+        _forget(request, organisation)
+        return _page(
+            request,
+            organisation,
+            membership,
+            422,
+            source=source,
+            problems=error.problems and _problem_rows(error.problems, []),
+        )
+    with acting_as(request.user):
+        outcome = check_import(organisation, sheets)
+    if outcome.problems:
+        _forget(request, organisation)
+        rows = _problem_rows(outcome.problems, sheets)
+        return _page(
+            request,
+            organisation,
+            membership,
+            422,
+            source=source,
+            problems=rows,
+            problem_count=len(outcome.problems),
+        )
+    (file.parent / "seen.json").write_text(json.dumps(outcome.seen))
+    return _page(
+        request,
+        organisation,
+        membership,
+        source=source,
+        pending_id=pending_id,
+        counts=_counts(outcome.report),
+        changed=outcome.report.changed,
+    )
+
+
+@login_required
+def import_page(request, slug: str) -> HttpResponse:
+    """The upload form; a POST uploads a file (preview), checks a pending one again, or
+    imports it."""
+    organisation, membership = organisation_for(request, slug)
+    if request.method != "POST":
+        return _page(request, organisation, membership)
+    require(membership, Action.IMPORT)
+    upload = request.FILES.get("workbook")
+    if upload is not None:
+        source = printable(Path(upload.name.replace("\\", "/")).name, 120)
+        refusal = None
+        if not upload.name.lower().endswith(ACCEPTED_SUFFIXES):
+            refusal = "expected an .xlsx workbook, a .csv file (one register) or a .yaml file"
+        elif upload.size > limits.MAX_FILE_BYTES:
+            refusal = f"the file is {upload.size:,} bytes; the limit is {limits.MAX_FILE_BYTES:,}"
+        if refusal:
+            return _page(request, organisation, membership, 422, field_error=refusal)
+        pending_id, file = _keep_upload(request, organisation, upload)
+        return _preview(request, organisation, membership, file, pending_id, source)
+    pending_id = request.POST.get("pending", "")
+    file = _pending(request, organisation, pending_id)
+    if file is None:
+        message = (
+            "this upload is no longer waiting (imported, replaced or expired): upload it again"
+        )
+        return _page(request, organisation, membership, 410, field_error=message)
+    source = file.name
+    if request.POST.get("action") != "import":
+        return _preview(request, organisation, membership, file, pending_id, source)
+    seen = json.loads((file.parent / "seen.json").read_text())
+    try:
+        sheets = read_untrusted(file, source)
+    except ReadError as error:
+        _forget(request, organisation)
+        return _page(
+            request,
+            organisation,
+            membership,
+            422,
+            source=source,
+            problems=_problem_rows(error.problems, []),
+        )
+    with acting_as(request.user):
+        outcome = apply_import(organisation, sheets, seen)
+    if outcome.problems:
+        # Kept, so that "Check again" previews the same file against the current records.
+        return _page(
+            request,
+            organisation,
+            membership,
+            409,
+            source=source,
+            pending_id=pending_id,
+            refused=True,
+            problems=_problem_rows(outcome.problems, sheets),
+            problem_count=len(outcome.problems),
+        )
+    _forget(request, organisation)
+    return _page(
+        request,
+        organisation,
+        membership,
+        source=source,
+        imported=True,
+        counts=_counts(outcome.report),
+        changed=outcome.report.changed,
+    )
+
+
+@login_required
+def template_download(request, slug: str) -> HttpResponse:
+    """The blank import workbook of ``isms template``: instructions, one sheet per register,
+    drop-down lists."""
+    organisation_for(request, slug)
+    folder = Path(tempfile.mkdtemp(prefix="isms-template-"))
+    try:
+        file = folder / "isms-template.xlsx"
+        write_template(file)
+        content = file.read_bytes()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="isms-template.xlsx"'
+    return response
+
+
+urlpatterns = [
+    path("orgs/<slug:slug>/import/", import_page, name="import"),
+    path("orgs/<slug:slug>/import/template.xlsx", template_download, name="import_template"),
+]
