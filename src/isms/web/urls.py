@@ -1,6 +1,6 @@
 """The web application's routes: each area's module in web/views/ lists its own."""
 
-from isms.web.views import audits, auth, dashboard, imports, nonconformities, registers
+from isms.web.views import audits, auth, dashboard, imports, nonconformities, registers, reviews
 
 app_name = "web"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     *imports.urlpatterns,
     *audits.urlpatterns,
     *nonconformities.urlpatterns,
+    *reviews.urlpatterns,
 ]
