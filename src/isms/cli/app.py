@@ -104,6 +104,40 @@ def serve(
     call_command("runserver", f"{host}:{port}", use_reloader=False)
 
 
+@app.command("worker")
+def worker(
+    queue: str = typer.Option(
+        "default", "--queue", help="Queues to take work from, comma-separated ('*': all)."
+    ),
+    batch: bool = typer.Option(
+        False, "--batch", help="Run what is queued now, then stop (instead of waiting for more)."
+    ),
+    interval: float = typer.Option(
+        1.0, "--interval", min=0.0, help="Seconds to wait between looks at an empty queue."
+    ),
+) -> None:
+    """Run background work: mock audits asked for in the browser or through the API.
+
+    A wrapper of django-tasks' ``db_worker`` on this database. ``isms serve`` starts one for
+    you; in production run it as its own service next to the web server."""
+    from django.core.management import call_command
+
+    from isms.cli.database import ensure_database
+
+    ensure_database()
+    if not batch:
+        console.print(f"isms worker: taking mock audits from the {queue!r} queue (Ctrl+C to stop)")
+    call_command(
+        "db_worker",
+        queue_name=queue,
+        batch=batch,
+        interval=interval,
+        reload=False,
+        startup_delay=not batch,
+        verbosity=0 if batch else 1,
+    )
+
+
 @app.command("version")
 def version() -> None:
     """Print the isms version."""

@@ -21,6 +21,7 @@ The steps, none of which lives in a rule, and none of which depends on the order
 import datetime as dt
 import traceback
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from django.db.models import Q
@@ -259,15 +260,19 @@ def run_assessment(
     select: list[str] | None = None,
     ignore: list[str] | None = None,
     profile: Profile = DEFAULT_PROFILE,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Result:
-    """Run the rules as of ``as_of`` (default today). Same data and date give the same result."""
+    """Run the rules as of ``as_of`` (default today). Same data and date give the same result.
+
+    ``progress(done, total)``, when given, is called after each rule (a background run shows it;
+    the callback decides how often to record it)."""
     as_of = as_of or timezone.localdate()
     rules = select_rules(stage, select, ignore)
     context = RuleContext(organisation=organisation, as_of=as_of, stage=stage)
     observations: list[Observation] = []
     advisories: list[Advisory] = []
     errors: list[RuleError] = []
-    for rule in rules:
+    for done, rule in enumerate(rules, start=1):
         context.rule = rule
         try:
             seen = list(rule.check(context))
@@ -277,6 +282,9 @@ def run_assessment(
                 RuleError(rule.code, f"{type(error).__name__}: {error} (line {last.lineno})")
             )
             continue
+        finally:
+            if progress is not None:
+                progress(done, len(rules))
         if rule.advisory:
             advisories.extend(
                 Advisory(rule.code, o.reference, o.subject, rule.title, o.detail) for o in seen

@@ -80,3 +80,57 @@ class AssessmentFinding(models.Model):
     @property
     def identity(self) -> str:
         return self.key
+
+
+class AssessmentRequest(models.Model):
+    """A mock audit asked for from the browser or the API and run in the background
+    (readiness/tasks.py): who asked, for what date and stage, and how far the run has got.
+
+    Not a register: it is the progress of a piece of work, so it keeps no history. The run it
+    produces is an ordinary :class:`Assessment`, stored exactly as ``isms assess`` stores it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="assessment_requests"
+    )
+    as_of = models.DateField()
+    stage = models.PositiveSmallIntegerField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rules_done = models.PositiveIntegerField(default=0)
+    rules_total = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, help_text="Why the run failed, in words for the user.")
+    assessment = models.ForeignKey(
+        Assessment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    task_id = models.CharField(max_length=64, blank=True, help_text="The django-tasks result id.")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "-requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} as of {self.as_of} (stage {self.stage}): {self.status}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        """How far the rules have got, 0-100 (100 only once the run is stored)."""
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rules_total:
+            return 0
+        return min(99, round(100 * self.rules_done / self.rules_total))
