@@ -151,6 +151,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # An organisation that requires two-factor sends an unverified session to the code step.
+    "isms.web.access.TwoFactorRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -309,11 +311,18 @@ TASKS = {
 AXES_FAILURE_LIMIT = _int("ISMS_LOGIN_FAILURES", 5, 1, 1000)
 AXES_COOLOFF_TIME = _int("ISMS_LOGIN_COOLOFF_MINUTES", 15, 1, 24 * 60) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "isms.core.services.axes_client_address"
+AXES_CLIENT_IP_CALLABLE = "isms.core.accounts.axes_client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+#: Our locked-out page: 429 with Retry-After and the time the pair may try again.
+AXES_LOCKOUT_CALLABLE = "isms.web.views.auth.locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+#: Password reset links (``isms user reset-link``) are valid at most this long (3 days);
+#: each link is made for --hours within it and works once.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+#: The name authenticator apps show beside a TOTP entry.
+OTP_TOTP_ISSUER = "isms"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from isms.cli.database import ensure_database
 from isms.cli.lookups import user_or_exit
 from isms.cli.output import OutputFormat, console, emit, fail
-from isms.core import services
+from isms.core import accounts, services
 from isms.core.actor import acting_as
 from isms.core.models import ApiToken, Membership, Organisation
 from isms.core.permissions import Action, Role
@@ -70,6 +70,30 @@ def org_list(fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-
     emit(rows, ["slug", "name", "created_at"], fmt, title="Organisations")
 
 
+@org_app.command("update")
+def org_update(
+    slug: str = typer.Argument(..., help="The organisation's slug."),
+    require_two_factor: bool | None = typer.Option(
+        None,
+        "--require-two-factor/--no-require-two-factor",
+        help="Members must confirm a TOTP code before any of the organisation's pages.",
+    ),
+    as_user: str | None = AS_USER,
+) -> None:
+    """Change an organisation's settings (an owner's: --as must manage the organisation)."""
+    ensure_database()
+    if require_two_factor is None:
+        fail("nothing to change: give --require-two-factor or --no-require-two-factor")
+    with _validation_errors(f"update organisation {slug!r}"):
+        organisation = services.get_organisation(slug)
+    actor = user_or_exit(as_user, organisation, Action.MANAGE_ORGANISATION)
+    with acting_as(actor):
+        changed = accounts.set_require_two_factor(organisation, require_two_factor)
+    state = "requires" if require_two_factor else "does not require"
+    prefix = "" if changed else "Already: "
+    console.print(f"{prefix}{organisation.slug} {state} two-factor of its members.")
+
+
 @user_app.command("create")
 def user_create(
     username: str = typer.Argument(...),
@@ -91,6 +115,48 @@ def user_create(
     with _validation_errors(f"create user {username!r}"):
         user = services.create_user(username, email, None if no_password else password)
     console.print(f"Created user [bold]{user.username}[/].")
+
+
+@user_app.command("reset-link")
+def user_reset_link(
+    username: str = USER,
+    hours: int = typer.Option(
+        24, "--hours", help="Hours the link is valid: 1 to 72 (PASSWORD_RESET_TIMEOUT)."
+    ),
+    base_url: str = typer.Option(
+        "http://127.0.0.1:8000",
+        "--base-url",
+        envvar="ISMS_BASE_URL",
+        help="Where users reach the web application (or ISMS_BASE_URL).",
+    ),
+) -> None:
+    """Print a one-time link where the user sets a new password (no e-mail is sent).
+
+    The link works once, expires after --hours, and clears the user's sign-in lockout when
+    used. Hand it over in person or through a channel you trust."""
+    ensure_database()
+    with _validation_errors(f"make a reset link for {username!r}"):
+        user = services.get_user(username)
+        link = accounts.reset_link_path(user, hours)
+    console.print(f"Password reset link for [bold]{user.username}[/], valid {hours} h and once:")
+    console.print(base_url.rstrip("/") + link, markup=False, highlight=False, soft_wrap=True)
+
+
+@user_app.command("two-factor-off")
+def user_two_factor_off(username: str = USER, as_user: str | None = AS_USER) -> None:
+    """Remove a user's two-factor device (they lost it); they enrol again at the next sign-in
+    to an organisation that requires it. The --as user must own every organisation of the
+    user."""
+    ensure_database()
+    with _validation_errors(f"turn two-factor off for {username!r}"):
+        user = services.get_user(username)
+    actor = _as_user_for_all_organisations_of(user, as_user)
+    with acting_as(actor):
+        removed = accounts.remove_two_factor(user, code=None)
+    if removed:
+        console.print(f"Removed the two-factor device of [bold]{user.username}[/].")
+    else:
+        console.print(f"{user.username} has no two-factor device.")
 
 
 @user_app.command("list")

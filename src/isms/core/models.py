@@ -94,6 +94,11 @@ class Organisation(TrackedModel):
 
     slug = models.CharField(max_length=50, unique=True, validators=[slug_validator])
     name = models.CharField(max_length=200)
+    require_two_factor = models.BooleanField(
+        default=False,
+        help_text="Members must confirm a TOTP code at sign-in before any of this "
+        "organisation's pages (API tokens are unaffected).",
+    )
 
     class Meta:
         ordering = ["slug"]

@@ -1,11 +1,21 @@
 """The web application's routes: each area's module in web/views/ lists its own."""
 
-from isms.web.views import audits, auth, dashboard, imports, nonconformities, registers, reviews
+from isms.web.views import (
+    account,
+    audits,
+    auth,
+    dashboard,
+    imports,
+    nonconformities,
+    registers,
+    reviews,
+)
 
 app_name = "web"
 
 urlpatterns = [
     *auth.urlpatterns,
+    *account.urlpatterns,
     *dashboard.urlpatterns,
     *registers.urlpatterns,
     *imports.urlpatterns,
