@@ -1,7 +1,7 @@
 """Uploading and downloading evidence files."""
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
@@ -10,8 +10,8 @@ from isms.api.auth import organisation_for
 from isms.api.schemas import Message
 from isms.core.actor import acting_as
 from isms.core.permissions import Action
-from isms.evidence.models import Evidence, EvidenceFileVersion
-from isms.evidence.services import attach_file, file_state
+from isms.evidence.models import Evidence
+from isms.evidence.services import attach_file, attachment, file_state, stored_file
 
 router = Router(tags=["Evidence"])
 
@@ -109,11 +109,7 @@ def versions(request, org: str, evidence_id: int):
 def download(request, org: str, evidence_id: int, version: int | None = None):
     organisation = organisation_for(request, org, Action.VIEW)
     evidence = _evidence(organisation, evidence_id)
-    stored = (
-        EvidenceFileVersion.objects.filter(evidence=evidence, number=version).first()
-        if version is not None
-        else evidence.versions.order_by("-number").first() or (evidence if evidence.file else None)
-    )
+    stored = stored_file(evidence, version)
     if stored is None:
         raise Http404("this evidence item has no such file" if version else "no file uploaded")
     state = file_state(stored)
@@ -121,12 +117,4 @@ def download(request, org: str, evidence_id: int, version: int | None = None):
         return Status(410, {"detail": "the stored file is missing; run isms verify"})
     if state == "changed":
         return Status(409, {"detail": "the stored file no longer matches its SHA-256"})
-    response = FileResponse(
-        stored.file.open("rb"),
-        as_attachment=True,
-        filename=stored.file_name,
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["X-Evidence-SHA256"] = stored.sha256
-    return response
+    return attachment(stored)

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Max, ProtectedError
+from django.http import FileResponse
 
 from isms.evidence.models import Evidence, EvidenceFileVersion
 
@@ -31,11 +32,8 @@ def safe_file_name(name: str) -> str:
 @transaction.atomic
 def attach_file(evidence: Evidence, upload) -> EvidenceFileVersion:
     """Store ``upload`` as a new version of the evidence's file (earlier versions stay)."""
+    check_upload(upload)
     size = upload.size
-    if size is None or size > settings.MAX_UPLOAD_MB * 1024 * 1024:
-        raise ValidationError(f"the file is larger than {settings.MAX_UPLOAD_MB} MB")
-    if size == 0:
-        raise ValidationError("the file is empty")
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -72,6 +70,50 @@ def file_state(stored) -> str:
     except (FileNotFoundError, IsADirectoryError, PermissionError):
         return "missing"
     return "ok" if digest.hexdigest() == stored.sha256 else "changed"
+
+
+def stored_file(evidence: Evidence, version: int | None = None):
+    """The stored file to serve: version ``version``, or the latest version (an item with a
+    file but no version rows, from before versions existed: the item itself); None when there
+    is no such file."""
+    if version is not None:
+        return EvidenceFileVersion.objects.filter(evidence=evidence, number=version).first()
+    latest = evidence.versions.order_by("-number").first()
+    return latest or (evidence if evidence.file else None)
+
+
+#: What every download carries, whoever asks (API or browser): the bytes are the uploader's
+#: and never trusted, so they are always an attachment of no declared type (the file name's
+#: extension tells the user's system what opens it), never sniffed, and sandboxed should a
+#: browser display them anyway. No type is taken from the upload (it is the uploader's claim)
+#: and none is guessed from the bytes: a download gains nothing from it.
+DOWNLOAD_CONTENT_TYPE = "application/octet-stream"
+DOWNLOAD_POLICY = "sandbox; default-src 'none'"
+
+
+def attachment(stored) -> FileResponse:
+    """The response serving ``stored`` (an evidence item or a version, checked with
+    :func:`file_state` first) as a download, with its SHA-256 in ``X-Evidence-SHA256``."""
+    response = FileResponse(
+        stored.file.open("rb"),
+        as_attachment=True,
+        filename=stored.file_name,
+        content_type=DOWNLOAD_CONTENT_TYPE,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = DOWNLOAD_POLICY
+    response["X-Evidence-SHA256"] = stored.sha256
+    return response
+
+
+def check_upload(upload) -> None:
+    """Refuse an upload that is empty or over ``settings.MAX_UPLOAD_MB`` (ValidationError),
+    before anything is stored."""
+    size = upload.size
+    if size is None or size > settings.MAX_UPLOAD_MB * 1024 * 1024:
+        raise ValidationError(f"the file is larger than {settings.MAX_UPLOAD_MB} MB")
+    if size == 0:
+        raise ValidationError("the file is empty")
 
 
 def verify_file(evidence: Evidence) -> bool:

@@ -5,6 +5,7 @@ from isms.web.views import (
     audits,
     auth,
     dashboard,
+    evidence,
     imports,
     nonconformities,
     registers,
@@ -22,4 +23,5 @@ urlpatterns = [
     *audits.urlpatterns,
     *nonconformities.urlpatterns,
     *reviews.urlpatterns,
+    *evidence.urlpatterns,
 ]
