@@ -1,46 +1,95 @@
 """Every register in the browser: index, list, record with history, create, edit, delete.
 Writes go through the importer, so the checks are those of an import and of the API."""
 
+import csv
 import datetime as dt
+import tempfile
+from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import ProtectedError, Q, RestrictedError
-from django.http import Http404, HttpResponse
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    ProtectedError,
+    Q,
+    RestrictedError,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 
+from isms.catalog.models import Control
+from isms.controls.models import SoAEntry
 from isms.core.actor import acting_as
+from isms.core.models import Organisation
 from isms.core.permissions import Action, can, require
 from isms.core.registers import all_registers
-from isms.exchange.columns import Kind, columns_of
+from isms.exchange.columns import FORMULA_TRIGGERS, Kind, columns_of
+from isms.exchange.exporter import _guard as guard_formula
 from isms.exchange.exporter import export_register
 from isms.exchange.importer import import_sheets, lock_for_update, serialise_writes
-from isms.exchange.keys import key_lookups
+from isms.exchange.keys import target_key_field
 from isms.exchange.problems import ImportRejected
 from isms.exchange.readers import Sheet
 from isms.web.access import organisation_for, register_named
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 #: Records per page of a register list, and the columns it shows.
 PAGE_SIZE = 50
 LIST_COLUMNS = 7
 #: Versions shown in a record's history.
 HISTORY_VERSIONS = 50
+#: Rows read per query when a list is exported (memory stays bounded for any size).
+EXPORT_BATCH = 1000
+#: The longest text taken from a query string (search, initial form values).
+MAX_QUERY_TEXT = 200
+
+
+def _clean(text: str) -> str:
+    """Printable characters only (a NUL cannot even be sent to PostgreSQL in a query)."""
+    return "".join(ch for ch in text if ch.isprintable()).strip()[:MAX_QUERY_TEXT]
 
 
 @login_required
 def register_index(request, slug: str) -> HttpResponse:
-    """Every register with the number of records it holds (one count per register)."""
+    """Every register with the number of records it holds, in one query (a count subquery per
+    register on the organisation's row)."""
     organisation, _ = organisation_for(request, slug)
+    registers = all_registers()
+    counts = (
+        Organisation.objects.filter(pk=organisation.pk)
+        .annotate(
+            **{
+                f"count_{index}": Coalesce(
+                    Subquery(
+                        register.model.objects.filter(organisation=OuterRef("pk"))
+                        .order_by()
+                        .values("organisation")
+                        .annotate(n=Count("pk"))
+                        .values("n")
+                    ),
+                    0,
+                )
+                for index, register in enumerate(registers)
+            }
+        )
+        .values(*(f"count_{index}" for index in range(len(registers))))
+        .get()
+    )
     rows = [
-        {
-            "register": register,
-            "count": register.model.objects.filter(organisation=organisation).count(),
-        }
-        for register in all_registers()
+        {"register": register, "count": counts[f"count_{index}"]}
+        for index, register in enumerate(registers)
     ]
     return render(request, "web/registers.html", {"organisation": organisation, "rows": rows})
 
@@ -57,31 +106,263 @@ def _search(register, queryset, text: str):
     return queryset.filter(reduce(or_, (Q(**{f"{name}__icontains": text}) for name in fields)))
 
 
+def _order_lookup(column) -> str:
+    """What a column sorts by: a reference by the referenced record's key (a control by its
+    numeric order, 5.2 before 5.10), anything else by itself."""
+    if column.kind is Kind.REFERENCE:
+        if hasattr(column.target, "sort_key"):
+            return f"{column.name}__sort_key"
+        return f"{column.name}__{target_key_field(column.target)}"
+    return column.name
+
+
+@dataclass
+class ListQuery:
+    """What a register list's GET form asks for: search text, one value per choice or yes/no
+    column, a date range on the first date column, and a sort column and direction."""
+
+    text: str = ""
+    filters: dict[str, str] = field(default_factory=dict)
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sort: str = ""
+    descending: bool = False
+    #: Unusable entries (a date that is not a date), by parameter: shown on the field.
+    problems: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def filtering(self) -> bool:
+        return bool(self.text or self.filters or self.date_from or self.date_to)
+
+    def params(self, **changes) -> str:
+        """The query string of this list (for page, sort and export links), with ``changes``."""
+        values = {"q": self.text, **self.filters}
+        values["from"] = self.date_from.isoformat() if self.date_from else ""
+        values["to"] = self.date_to.isoformat() if self.date_to else ""
+        values["sort"] = self.sort
+        values["dir"] = "desc" if self.descending and self.sort else ""
+        values.update(changes)
+        return urlencode({key: value for key, value in values.items() if value})
+
+
+def filter_columns(register):
+    """The columns a list filters on: choices and yes/no."""
+    return [c for c in columns_of(register) if c.kind in (Kind.CHOICE, Kind.BOOLEAN)]
+
+
+def date_column(register):
+    """The first date column: the one a list's date range applies to."""
+    return next((c for c in columns_of(register) if c.kind is Kind.DATE), None)
+
+
+def list_columns(register):
+    """The columns a list shows (and may be sorted by): the first ones, without multi-links."""
+    return [c for c in columns_of(register) if c.kind is not Kind.REFERENCES][:LIST_COLUMNS]
+
+
+def _list_query(register, params) -> ListQuery:
+    query = ListQuery(text=_clean(params.get("q", "")))
+    for column in filter_columns(register):
+        value = params.get(column.name, "")
+        allowed = ("yes", "no") if column.kind is Kind.BOOLEAN else column.choices
+        if value in allowed:
+            query.filters[column.name] = value
+    if date_column(register) is not None:
+        for name in ("from", "to"):
+            text = _clean(params.get(name, ""))
+            if not text:
+                continue
+            try:
+                setattr(query, f"date_{name}", dt.date.fromisoformat(text))
+            except ValueError:
+                query.problems[name] = f"expected a date like 2026-03-31, got {text!r}"
+    sortable = {column.name for column in list_columns(register)}
+    if params.get("sort") in sortable:
+        query.sort = params["sort"]
+        query.descending = params.get("dir") == "desc"
+    return query
+
+
+def _listed(register, organisation, query: ListQuery):
+    """The primary keys of the records the list shows, in its order: the sort column (empty
+    values last), then the key, then the id, so that equal values keep a stable order."""
+    records = register.model.objects.filter(organisation=organisation)
+    queryset = _search(register, records, query.text)
+    columns = {column.name: column for column in columns_of(register)}
+    for name, value in query.filters.items():
+        column = columns[name]
+        queryset = queryset.filter(
+            **{name: value == "yes" if column.kind is Kind.BOOLEAN else value}
+        )
+    date = date_column(register)
+    if query.date_from:
+        queryset = queryset.filter(**{f"{date.name}__gte": query.date_from})
+    if query.date_to:
+        queryset = queryset.filter(**{f"{date.name}__lte": query.date_to})
+    order = []
+    if query.sort:
+        lookup = F(_order_lookup(columns[query.sort]))
+        order.append(
+            lookup.desc(nulls_last=True) if query.descending else lookup.asc(nulls_last=True)
+        )
+    order += [_order_lookup(columns[name]) for name in register.key]
+    return queryset.order_by(*order, "pk").values_list("pk", flat=True)
+
+
+def _in_order(register, organisation, pks: list[int]) -> list[dict]:
+    """The rows of ``pks`` in import format, in the order of ``pks`` (export_register orders
+    by key)."""
+    records = {r["id"]: r for r in export_register(register, organisation, pks=pks, with_ids=True)}
+    return [records[pk] for pk in pks if pk in records]
+
+
+def _not_decided(register, organisation):
+    """For the SoA: every Annex A control, and whether the organisation has decided it yet (an
+    SoA row for it), in one query. None for any other register."""
+    if register.model is not SoAEntry:
+        return None
+    decided = SoAEntry.objects.filter(organisation=organisation, control=OuterRef("pk"))
+    controls = list(
+        Control.objects.annotate(decided=Exists(decided))
+        .order_by("sort_key")
+        .values("ref", "title", "theme", "decided")
+    )
+    return {
+        "total": len(controls),
+        "decided": sum(1 for control in controls if control["decided"]),
+        "controls": [control for control in controls if not control["decided"]],
+    }
+
+
 @login_required
 def register_list(request, slug: str, name: str) -> HttpResponse:
-    """One register's records, searched and paged: a fixed number of queries per page."""
+    """One register's records, searched, filtered, sorted and paged: a fixed number of queries
+    per page. The SoA lists the controls not decided yet too."""
     organisation, membership = organisation_for(request, slug)
     register = register_named(name)
-    # Printable characters only: a NUL cannot even be sent to PostgreSQL in a query.
-    text = "".join(ch for ch in request.GET.get("q", "") if ch.isprintable()).strip()[:200]
-    queryset = _search(register, register.model.objects.filter(organisation=organisation), text)
-    pks = queryset.order_by(*key_lookups(register)).values_list("pk", flat=True)
+    query = _list_query(register, request.GET)
+    pks = _listed(register, organisation, query)
     page = Paginator(pks, PAGE_SIZE).get_page(request.GET.get("page"))
-    columns = [c for c in columns_of(register) if c.kind is not Kind.REFERENCES][:LIST_COLUMNS]
-    records = export_register(register, organisation, pks=list(page.object_list), with_ids=True)
+    columns = list_columns(register)
+    records = _in_order(register, organisation, list(page.object_list))
     rows = [
         {"id": record["id"], "cells": [record.get(c.name) for c in columns]} for record in records
     ]
+    sortable = {column.name for column in columns}
+    headers = [
+        {
+            "column": column,
+            "sorted": query.sort == column.name,
+            "descending": query.sort == column.name and query.descending,
+            "link": query.params(
+                sort=column.name,
+                dir="desc" if query.sort == column.name and not query.descending else "",
+            ),
+        }
+        for column in columns
+        if column.name in sortable
+    ]
+    date = date_column(register)
     context = {
         "organisation": organisation,
         "register": register,
-        "columns": columns,
+        "headers": headers,
         "rows": rows,
         "page": page,
-        "q": text,
+        "query": query,
+        "q": query.text,
+        "params": query.params(),
+        "filters": [
+            {
+                "column": column,
+                "options": ("yes", "no") if column.kind is Kind.BOOLEAN else column.choices,
+                "value": query.filters.get(column.name, ""),
+            }
+            for column in filter_columns(register)
+        ],
+        "date_column": date,
+        "soa": _not_decided(register, organisation),
         "may_edit": can(membership, Action.EDIT_REGISTERS),
+        "may_export": can(membership, Action.EXPORT),
     }
     return render(request, "web/register_list.html", context)
+
+
+def _export_rows(register, organisation, pks: list[int]):
+    """Every column of the listed records, in the list's order, a batch of rows at a time."""
+    for start in range(0, len(pks), EXPORT_BATCH):
+        for record in _in_order(register, organisation, pks[start : start + EXPORT_BATCH]):
+            yield [record.get(column) for column in register.columns]
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for csv.writer in a streamed answer."""
+
+    def write(self, value):
+        return value
+
+
+def _csv_stream(register, organisation, pks):
+    writer = csv.writer(_Echo(), lineterminator="\n")
+    yield writer.writerow(register.columns)
+    for row in _export_rows(register, organisation, pks):
+        yield writer.writerow(["" if value is None else guard_formula(value) for value in row])
+
+
+def _xlsx_file(register, organisation, pks):
+    """A workbook of one sheet written row by row (openpyxl's write-only mode) to a temporary
+    file, so that a large list does not sit in memory."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(register.sheet[:31])
+    bold = Font(bold=True)
+    header = []
+    for column in register.columns:
+        cell = WriteOnlyCell(sheet, value=column)
+        cell.font = bold
+        header.append(cell)
+    sheet.freeze_panes = "A2"
+    sheet.append(header)
+    for row in _export_rows(register, organisation, pks):
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+                cell.data_type = "s"  # a string cell: shown as text, never evaluated
+            cells.append(cell)
+        sheet.append(cells)
+    output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it when sent)
+    workbook.save(output)
+    output.seek(0)
+    return output
+
+
+@login_required
+def register_export(request, slug: str, name: str, kind: str) -> HttpResponse:
+    """The list as filtered and sorted, every column in the import format, as CSV (streamed)
+    or xlsx (written to a temporary file): memory stays bounded for any number of rows."""
+    organisation, membership = organisation_for(request, slug)
+    require(membership, Action.EXPORT)
+    register = register_named(name)
+    if kind not in ("csv", "xlsx"):
+        raise Http404("exports are csv or xlsx")
+    pks = list(_listed(register, organisation, _list_query(register, request.GET)))
+    filename = f"{organisation.slug}-{register.name}-{timezone.localdate().isoformat()}.{kind}"
+    if kind == "csv":
+        response = StreamingHttpResponse(
+            _csv_stream(register, organisation, pks), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return FileResponse(
+        _xlsx_file(register, organisation, pks),
+        as_attachment=True,
+        filename=filename,
+        content_type=XLSX_TYPE,
+    )
 
 
 @login_required
@@ -227,6 +508,19 @@ def record_edit(request, slug: str, name: str, pk: int) -> HttpResponse:
     )
 
 
+def _initial_values(register, params) -> dict[str, str]:
+    """A new record's form filled in from the query string, any column by its name (the SoA's
+    "Decide" link sends ``?control=A.5.1``; a control is written as the catalogue has it,
+    5.1)."""
+    initial = {}
+    for column in columns_of(register):
+        value = _clean(params.get(column.name, ""))
+        if value and column.kind is Kind.REFERENCE and column.target is Control:
+            value = value.removeprefix("A.")
+        initial[column.name] = value
+    return initial
+
+
 @login_required
 def record_create(request, slug: str, name: str) -> HttpResponse:
     """A new record, through the importer like every write; a key that exists is refused."""
@@ -236,8 +530,9 @@ def record_create(request, slug: str, name: str) -> HttpResponse:
     context = {"organisation": organisation, "register": register, "creating": True}
     blank: dict = {}
     if request.method != "POST":
+        initial = _initial_values(register, request.GET)
         context["fields"] = [
-            f for f in _form_fields(register, blank, creating=True) if f["editable"]
+            f for f in _form_fields(register, blank, initial, creating=True) if f["editable"]
         ]
         return render(request, "web/record_edit.html", context)
     posted = {name: request.POST.get(name, "").strip() for name in register.columns}
@@ -320,6 +615,11 @@ urlpatterns = [
     path("orgs/<slug:slug>/registers/", register_index, name="registers"),
     path("orgs/<slug:slug>/registers/<slug:name>/", register_list, name="register"),
     path("orgs/<slug:slug>/registers/<slug:name>/new/", record_create, name="record_new"),
+    path(
+        "orgs/<slug:slug>/registers/<slug:name>/export.<str:kind>",
+        register_export,
+        name="register_export",
+    ),
     path(
         "orgs/<slug:slug>/registers/<slug:name>/<int:pk>/delete/",
         record_delete,
