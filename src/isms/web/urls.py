@@ -7,6 +7,7 @@ from isms.web.views import (
     dashboard,
     evidence,
     imports,
+    internal_audits,
     nonconformities,
     registers,
     reviews,
@@ -24,4 +25,5 @@ urlpatterns = [
     *nonconformities.urlpatterns,
     *reviews.urlpatterns,
     *evidence.urlpatterns,
+    *internal_audits.urlpatterns,
 ]
