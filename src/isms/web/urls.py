@@ -4,6 +4,7 @@ from isms.web.views import (
     account,
     audits,
     auth,
+    certification,
     dashboard,
     evidence,
     imports,
@@ -26,4 +27,5 @@ urlpatterns = [
     *reviews.urlpatterns,
     *evidence.urlpatterns,
     *internal_audits.urlpatterns,
+    *certification.urlpatterns,
 ]

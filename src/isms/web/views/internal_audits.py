@@ -36,7 +36,8 @@ from isms.web.views.nonconformities import form_date
 CHECKLIST_SHOWN = 500
 
 
-def _as_of(request, problems: dict):
+def as_of_from(request, problems: dict):
+    """The ?as_of= date of a page (default today); a bad one is a problem on ``as_of``."""
     return form_date(request.GET.get("as_of", ""), "as_of", problems, required=False) or (
         timezone.localdate()
     )
@@ -47,7 +48,7 @@ def programme_page(request, slug: str) -> HttpResponse:
     """The programme at a date and its coverage matrix, gaps first in the summary."""
     organisation, _ = organisation_for(request, slug)
     problems: dict = {}
-    as_of = _as_of(request, problems)
+    as_of = as_of_from(request, problems)
     coverage = coverage_matrix(organisation, as_of)
     programme = programme_rows(organisation, as_of)
     ids = dict(
