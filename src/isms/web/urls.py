@@ -4,6 +4,7 @@ from isms.web.views import (
     account,
     audits,
     auth,
+    awareness,
     certification,
     dashboard,
     evidence,
@@ -28,4 +29,5 @@ urlpatterns = [
     *evidence.urlpatterns,
     *internal_audits.urlpatterns,
     *certification.urlpatterns,
+    *awareness.urlpatterns,
 ]
