@@ -10,7 +10,9 @@ from isms.readiness.models import Assessment
 
 
 @transaction.atomic
-def raise_from_assessment(organisation, assessment: Assessment, on: dt.date | None = None):
+def raise_from_assessment(
+    organisation, assessment: Assessment, on: dt.date | None = None, only: list[int] | None = None
+):
     """One NC per major or minor finding of ``assessment``, covering every instance of it (an
     ownership major counts once, the findings it groups do not); never a second NC for the same
     finding.
@@ -18,6 +20,8 @@ def raise_from_assessment(organisation, assessment: Assessment, on: dt.date | No
     The NC records the finding's lead rule in ``finding_code`` and leaves ``finding_subject``
     empty, which tells the mock audit that the NC covers the whole issue: the next run credits
     it while its corrective action is on time (docs/mock-audit.md, "Credit").
+
+    ``only``: the ids of the findings to raise NCs for (a finding page raises one); default all.
 
     Returns (created NCs, number of findings that already had one)."""
     on = on or assessment.as_of
@@ -28,6 +32,8 @@ def raise_from_assessment(organisation, assessment: Assessment, on: dt.date | No
     )
     created, skipped = [], 0
     findings = assessment.findings.filter(grouped_in__isnull=True, grade__in=["major", "minor"])
+    if only is not None:
+        findings = findings.filter(pk__in=only)
     for finding in findings.order_by("due", "key"):
         link = _link(finding)
         if link in existing:
