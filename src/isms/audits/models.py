@@ -1,11 +1,15 @@
 """The records of clause 9 and 10: internal audits, management reviews, nonconformities and
 the certification body's audits."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from isms.catalog.models import Clause, Control
 from isms.catalog.references import validate_reference
+from isms.core.actor import history_user
 from isms.core.models import OrganisationScopedModel, person_field, unique_key
 
 
@@ -398,3 +402,64 @@ class AuditChecklistItem(OrganisationScopedModel):
 
     def __str__(self) -> str:
         return f"{self.audit.ref} {self.kind} {self.record}"
+
+
+class AuditorGrant(models.Model):
+    """Read-only access for an external auditor to what one external audit needs: the SoA, the
+    evidence index with its files, the sampled records and the NC log. A grant is not a
+    membership (the auditor holds none, so every other page of the organisation stays a 404);
+    it ends on ``expires_on`` (at the latest the audit's last day) or when revoked. Kept in
+    history, so who granted, changed or revoked it stays on record. Granted, revoked and
+    checked in :mod:`isms.audits.auditor_access`."""
+
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.CASCADE, related_name="auditor_grants"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="auditor_grants"
+    )
+    audit = models.ForeignKey(
+        ExternalAudit, on_delete=models.CASCADE, related_name="auditor_grants"
+    )
+    expires_on = models.DateField(help_text="Last day of access (at the latest the audit's).")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="auditor_grants_given",
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="auditor_grants_revoked",
+    )
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["-granted_at", "-pk"]
+        indexes = [models.Index(fields=["user", "expires_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} for {self.audit.ref}"
+
+
+class AuditorAccessLog(models.Model):
+    """One page or file an external auditor opened through a grant (who, what, when): the
+    owner reads it on the grant's page. Reads are not changes, so simple-history has no row for
+    them, and the security log is the operator's, not the owner's."""
+
+    grant = models.ForeignKey(AuditorGrant, on_delete=models.CASCADE, related_name="log")
+    path = models.CharField(max_length=500)
+    opened = models.CharField(max_length=300, help_text="What was opened, e.g. evidence EV-7 v2.")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["grant", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.grant_id} {self.at:%Y-%m-%d %H:%M} {self.opened}"

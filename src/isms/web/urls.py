@@ -2,6 +2,7 @@
 
 from isms.web.views import (
     account,
+    auditor,
     audits,
     auth,
     awareness,
@@ -27,6 +28,7 @@ urlpatterns = [
     *nonconformities.urlpatterns,
     *reviews.urlpatterns,
     *evidence.urlpatterns,
+    *auditor.urlpatterns,
     *internal_audits.urlpatterns,
     *certification.urlpatterns,
     *awareness.urlpatterns,

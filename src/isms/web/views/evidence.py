@@ -154,7 +154,7 @@ def printable(text: str, limit: int = 200) -> str:
     return "".join(ch for ch in text if ch.isprintable()).strip()[:limit]
 
 
-def _filters(request) -> dict:
+def filters_of(request) -> dict:
     return {
         "text": printable(request.GET.get("q", "")),
         "clause": printable(request.GET.get("clause", ""), 10),
@@ -166,7 +166,7 @@ def _filters(request) -> dict:
 def evidence_list(request, slug: str) -> HttpResponse:
     """The evidence list, searched and filtered, 50 a page (a fixed number of queries)."""
     organisation, membership = organisation_for(request, slug)
-    filters = _filters(request)
+    filters = filters_of(request)
     page = Paginator(evidence_matching(organisation, **filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -175,7 +175,7 @@ def evidence_list(request, slug: str) -> HttpResponse:
         "membership": membership,
         "page": page,
         "filters": filters,
-        "clauses": _clause_choices(),
+        "clauses": clause_choices(),
         "controls": Control.objects.only("ref", "title"),
         "may_upload": can(membership, Action.EDIT_REGISTERS),
         "max_mb": _max_mb(),
@@ -184,7 +184,7 @@ def evidence_list(request, slug: str) -> HttpResponse:
     return render(request, "web/evidence/list.html", context)
 
 
-def _clause_choices():
+def clause_choices():
     """The clauses 4-10 and their sub-clauses that registers evidence."""
     wanted = set()
     for ref in (ref for clauses in REGISTER_CLAUSES.values() for ref in clauses):
@@ -256,7 +256,7 @@ def _next_refs(organisation, count: int) -> list[str]:
     return [f"EV-{number:04d}" for number in range(start, start + count)]
 
 
-def _parse_date(text: str) -> dt.date | None:
+def parse_date(text: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -295,7 +295,7 @@ def evidence_upload(request, slug: str) -> HttpResponse:
             problems.setdefault("files", []).append(
                 f"{safe_file_name(upload.name)}: {'; '.join(error.messages)}"
             )
-    collected_on = _parse_date(collected_text)
+    collected_on = parse_date(collected_text)
     if collected_on is None:
         problems["collected_on"] = ["a date, e.g. 2026-04-02"]
     elif collected_on > timezone.localdate():
