@@ -4,7 +4,7 @@ page answers with the security headers, and the hashed stylesheet it links to is
 WhiteNoise compressed and cached for ever.
 
 Measured: 20 s of CPU in all (pytest included); 35-70 s wall clock on the shared 2-core build
-machine at load 10-14, so well under 15 s only on an idle one.
+machine at load 10-14 (six builders at once); not measured on an idle machine.
 
 The database is a SQLite file in a temporary data folder whose schema is made from the models
 (as the other live tests do: replaying every migration would take longer than the test)."""

@@ -105,6 +105,8 @@ def _reset_link(username, *options):
 
 def test_a_reset_link_sets_a_new_password_once(client, organisation, make_member, caplog):
     user, _ = make_member(organisation, Role.VIEWER)
+    elsewhere = Client()
+    assert _sign_in(elsewhere, user.username).status_code == 302
     link = _reset_link(user.username)
     assert re.fullmatch(r"/reset/[\w-]+/[\w-]+/", link)
     opened = client.get(link)
@@ -125,6 +127,7 @@ def test_a_reset_link_sets_a_new_password_once(client, organisation, make_member
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD) and user.password.startswith("argon2$")
     assert f"password of {user.username} reset with a link" in caplog.text
+    assert elsewhere.get("/account/").status_code == 302, "other sessions are signed out"
     again = Client().get(link, follow=True).content.decode()
     assert "This reset link does not work" in again, "a link works once"
     assert _sign_in(Client(), user.username, NEW_PASSWORD).status_code == 302
