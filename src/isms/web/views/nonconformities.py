@@ -245,7 +245,7 @@ def nonconformity_step(request, slug: str, pk: int, step: str) -> HttpResponse:
     refusal, stale = "", None
     with transaction.atomic():
         nc = _nonconformity(organisation, pk)
-        nc = Nonconformity.objects.select_for_update().select_related("owner").get(pk=nc.pk)
+        nc = Nonconformity.objects.select_for_update().get(pk=nc.pk)
         stale = stale_version(nc, request.POST.get("row_version", ""))
         if stale is None:
             try:
