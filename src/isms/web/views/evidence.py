@@ -461,17 +461,26 @@ def evidence_index(organisation, today: dt.date | None = None) -> dict:
         "version": _link_version(),
         "stale": stale_expression(organisation, today, prefix="evidence__"),
     }
-    newest = Window(
-        RowNumber(),
-        partition_by=[F("record_type"), F("record_key")],
-        order_by=[F("evidence__collected_on").desc(), F("evidence_id").desc()],
-    )
 
-    def top(queryset, partition):
-        ranked = queryset.annotate(rank=newest if partition == "key" else _by_sheet_window())
-        return ranked.filter(rank__lte=INDEX_ITEMS).values(
-            "record_type", "record_key", "evidence_id", **item
+    def grouped(queryset, field: str):
+        """Per value of ``field``: the count and newest date (one GROUP BY), and the newest
+        INDEX_ITEMS items (one query, ranked by a window function)."""
+        stats = {
+            row[field]: row
+            for row in queryset.values(field).annotate(
+                count=Count("evidence_id", distinct=True), newest=Max("evidence__collected_on")
+            )
+        }
+        rank = Window(
+            RowNumber(),
+            partition_by=[F(field)],
+            order_by=[F("evidence__collected_on").desc(), F("evidence_id").desc()],
         )
+        newest: dict[str, list] = {}
+        ranked = queryset.annotate(rank=rank).filter(rank__lte=INDEX_ITEMS)
+        for row in ranked.values(field, "evidence_id", **item):
+            newest.setdefault(row[field], []).append(row)
+        return stats, newest
 
     # Controls: the SoA row of each, the evidence linked to it.
     soa = SoAEntry.objects.filter(organisation=organisation, control=OuterRef("pk"))
@@ -482,16 +491,7 @@ def evidence_index(organisation, today: dt.date | None = None) -> dict:
             frequency=Subquery(soa.values("evidence_frequency")[:1]),
         ).only("ref", "title", "theme")
     )
-    on_controls = links.filter(record_type=SOA_SHEET)
-    counts = {
-        row["record_key"]: row
-        for row in on_controls.values("record_key").annotate(
-            count=Count("evidence_id", distinct=True), newest=Max("evidence__collected_on")
-        )
-    }
-    items: dict[str, list] = {}
-    for row in top(on_controls, "key"):
-        items.setdefault(row["record_key"], []).append(row)
+    counts, items = grouped(links.filter(record_type=SOA_SHEET), "record_key")
     control_rows = []
     for control in controls:
         stats = counts.get(control.ref, {})
@@ -510,16 +510,9 @@ def evidence_index(organisation, today: dt.date | None = None) -> dict:
             }
         )
     # Clauses: evidence linked to the records of the registers that evidence each.
-    on_clauses = links.filter(record_type__in=list(REGISTER_CLAUSES))
-    by_sheet_counts = {
-        row["record_type"]: row
-        for row in on_clauses.values("record_type").annotate(
-            count=Count("evidence_id", distinct=True), newest=Max("evidence__collected_on")
-        )
-    }
-    by_sheet_items: dict[str, list] = {}
-    for row in top(on_clauses, "sheet"):
-        by_sheet_items.setdefault(row["record_type"], []).append(row)
+    by_sheet_counts, by_sheet_items = grouped(
+        links.filter(record_type__in=list(REGISTER_CLAUSES)), "record_type"
+    )
     clause_rows = []
     for clause in Clause.objects.only("ref", "title", "documented_information", "parent_id"):
         sheets = _sheets_of_clause(clause.ref)
@@ -541,14 +534,6 @@ def evidence_index(organisation, today: dt.date | None = None) -> dict:
             }
         )
     return {"clauses": clause_rows, "controls": control_rows, "today": today}
-
-
-def _by_sheet_window():
-    return Window(
-        RowNumber(),
-        partition_by=[F("record_type")],
-        order_by=[F("evidence__collected_on").desc(), F("evidence_id").desc()],
-    )
 
 
 def _link_version():
