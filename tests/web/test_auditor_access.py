@@ -162,6 +162,7 @@ def test_an_owner_grants_access_and_the_auditor_sees_only_the_scoped_pages(
     ):
         assert client.get(path).status_code == 404, path
     assert client.get(f"/orgs/globex/auditor/{grant.pk}/").status_code == 404
+    assert client.post(f"{base}soa/").status_code == 405, "read-only: no write of any kind"
 
     opened = list(AuditorAccessLog.objects.filter(grant=grant).values_list("opened", flat=True))
     assert "Statement of Applicability" in opened and "file of EV-1 (latest)" in opened
@@ -195,6 +196,20 @@ def test_access_ends_with_the_audit_and_on_revocation(organisation, make_member,
     assert second.revoked_by == owner and second.history.count() == 2
     listing = owners.get("/orgs/acme/auditor-access/").content.decode()
     assert "revoked" in listing and "expired" in listing
+
+
+def test_an_organisation_requiring_two_factor_requires_it_of_its_auditors(
+    organisation, make_member, auditor
+):
+    owner, _ = make_member(organisation, Role.OWNER)
+    grant = grant_access(
+        organisation, user=auditor, audit=external_audit(organisation), granted_by=owner
+    )
+    organisation.require_two_factor = True
+    organisation.save()
+    response = login(auditor).get(f"/orgs/acme/auditor/{grant.pk}/soa/")
+    assert response.status_code == 302 and "next=" in response["Location"]
+    assert not AuditorAccessLog.objects.exists(), "nothing was shown"
 
 
 def test_an_explicit_expiry_ends_access_early(organisation, make_member, auditor):

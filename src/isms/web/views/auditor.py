@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from isms.audits.auditor_access import (
     active_grant,
@@ -34,7 +35,7 @@ from isms.controls.models import SoAEntry
 from isms.core.actor import acting_as
 from isms.core.permissions import Action, can, require
 from isms.evidence.models import Evidence, EvidenceLink
-from isms.web.access import organisation_for
+from isms.web.access import TwoFactorRequired, organisation_for, two_factor_step
 from isms.web.views.evidence import (
     PAGE_SIZE,
     REGISTER_CLAUSES,
@@ -183,10 +184,13 @@ def grant_revoke(request, slug: str, pk: int) -> HttpResponse:
 
 
 def _auditor_grant(request, slug: str, grant_id: int) -> AuditorGrant:
-    """The caller's usable grant, or 404 (expired, revoked, someone else's, or none)."""
+    """The caller's usable grant, or 404 (expired, revoked, someone else's, or none). An
+    organisation that requires two-factor of its members requires it of its auditors too."""
     grant = active_grant(request.user, slug, grant_id)
     if grant is None:
         raise Http404("no such page")
+    if grant.organisation.require_two_factor and not request.user.is_verified():
+        raise TwoFactorRequired(two_factor_step(request))
     return grant
 
 
@@ -197,12 +201,14 @@ def _render_auditor(request, grant, template, opened: str, **context) -> HttpRes
 
 
 @login_required
+@require_safe
 def auditor_home(request, slug: str, grant_id: int) -> HttpResponse:
     grant = _auditor_grant(request, slug, grant_id)
     return _render_auditor(request, grant, "home.html", "overview")
 
 
 @login_required
+@require_safe
 def auditor_soa(request, slug: str, grant_id: int) -> HttpResponse:
     """The Statement of Applicability, every row (at most the 93 controls)."""
     grant = _auditor_grant(request, slug, grant_id)
@@ -217,6 +223,7 @@ def auditor_soa(request, slug: str, grant_id: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def auditor_evidence_index(request, slug: str, grant_id: int) -> HttpResponse:
     grant = _auditor_grant(request, slug, grant_id)
     index = evidence_index(grant.organisation)
@@ -233,6 +240,7 @@ def _in_scope(organisation):
 
 
 @login_required
+@require_safe
 def auditor_evidence_list(request, slug: str, grant_id: int) -> HttpResponse:
     """The evidence of one clause or control (or all in scope), 50 a page."""
     grant = _auditor_grant(request, slug, grant_id)
@@ -254,6 +262,7 @@ def auditor_evidence_list(request, slug: str, grant_id: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def auditor_evidence_file(request, slug: str, grant_id: int, pk: int) -> HttpResponse:
     """A file of an evidence item in scope (the latest version, or ?version=N)."""
     grant = _auditor_grant(request, slug, grant_id)
@@ -276,6 +285,7 @@ def _cycle_start(grant) -> dt.date:
 
 
 @login_required
+@require_safe
 def auditor_samples(request, slug: str, grant_id: int) -> HttpResponse:
     """The records sampled by the internal audits of the cycle (the checklist), with the
     internal auditor's result."""
@@ -301,6 +311,7 @@ def auditor_samples(request, slug: str, grant_id: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def auditor_nonconformities(request, slug: str, grant_id: int) -> HttpResponse:
     """The NC log up to the audit's last day, newest first."""
     grant = _auditor_grant(request, slug, grant_id)
