@@ -287,3 +287,55 @@ def test_another_organisations_nc_is_404(signed_in, organisation, other_organisa
     assert plan.status_code == 404
     theirs.refresh_from_db()
     assert theirs.status == "open"
+
+
+def test_every_audit_loop_url_of_another_organisation_is_404(
+    signed_in, organisation, other_organisation
+):
+    """Each URL of the five audit-loop areas, as an owner of acme against globex's records,
+    with GET and POST: 404, never a page, a form or a 405."""
+    from isms.audits.models import AuditChecklistItem, InternalAudit, ManagementReview
+    from isms.people.models import AwarenessCampaign
+    from isms.web.views import awareness, certification, internal_audits, nonconformities, reviews
+
+    client = signed_in(organisation, Role.OWNER)
+    audit = InternalAudit.objects.create(
+        organisation=other_organisation, ref="IA-G", title="G", planned_on=TODAY
+    )
+    ids = {
+        "nonconformit": _nc(other_organisation).pk,
+        "internal-audits": audit.pk,
+        "reviews": ManagementReview.objects.create(
+            organisation=other_organisation, ref="MR-G", held_on=TODAY
+        ).pk,
+        "awareness": AwarenessCampaign.objects.create(
+            organisation=other_organisation,
+            name="G",
+            audience="all_staff",
+            opened_on=TODAY,
+            expires_on=TODAY,
+            questions=[],
+        ).pk,
+    }
+    item = AuditChecklistItem.objects.create(
+        organisation=other_organisation, audit=audit, kind="other", record="r", question="?"
+    ).pk
+    modules = (awareness, certification, internal_audits, nonconformities, reviews)
+    patterns = [str(p.pattern) for module in modules for p in module.urlpatterns]
+    assert len(patterns) == 20
+    for pattern in patterns:
+        pk = next((v for k, v in ids.items() if k in pattern), 0)
+        for slug in ("globex", "acme"):
+            path = "/" + (
+                pattern.replace("<slug:slug>", slug)
+                .replace("<int:pk>", str(pk))
+                .replace("<int:item>", str(item))
+                .replace("<slug:step>", "plan")
+                .replace("<slug:fmt>", "html")
+            )
+            for method in ("get", "post"):
+                if slug == "acme" and ("<int:pk>" not in pattern):
+                    continue  # acme's own lists and forms are theirs to see
+                response = getattr(client, method)(path)
+                expected = (404, 405) if slug == "acme" and method == "get" else (404,)
+                assert response.status_code in expected, (method, path, response.status_code)

@@ -183,5 +183,9 @@ def test_another_organisations_review_is_404(signed_in, organisation, other_orga
         assert client.get(f"/orgs/acme/reviews/{theirs.pk}/{path}").status_code == 404
     for path in ("minutes/", "sign/"):
         assert client.post(f"/orgs/acme/reviews/{theirs.pk}/{path}").status_code == 404
+    for path in ("minutes/", "sign/"):  # a GET to a form's target leaks nothing either
+        assert client.get(f"/orgs/globex/reviews/{theirs.pk}/{path}").status_code == 404
+    ours = _review(organisation, "MR-OURS")
+    assert client.get(f"/orgs/acme/reviews/{ours.pk}/sign/").status_code == 405
     theirs.refresh_from_db()
     assert theirs.signed_by is None

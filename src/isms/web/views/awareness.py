@@ -14,7 +14,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from isms.core.actor import acting_as
 from isms.core.permissions import Action, can, require
@@ -29,6 +28,7 @@ from isms.people.awareness import (
 )
 from isms.people.models import AwarenessCampaign, Department
 from isms.web.access import organisation_for
+from isms.web.views.nonconformities import post_only
 
 PAGE_SIZE = 50
 #: People listed as not having answered (the count is always complete).
@@ -86,7 +86,7 @@ def _number(value: str, name: str, problems: list) -> int | None:
 
 
 @login_required
-@require_POST
+@post_only
 def campaign_create(request, slug: str) -> HttpResponse:
     """Draw the questions and invite everyone in scope; every problem is listed at once."""
     organisation, membership = organisation_for(request, slug)
@@ -156,13 +156,13 @@ def campaign_detail(request, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def campaign_links(request, slug: str, pk: int) -> HttpResponse:
     """New personal links for everyone who has not answered, shown once on this page (only
     their hashes are kept; links issued before stop working)."""
     organisation, membership = organisation_for(request, slug)
+    campaign = _campaign(organisation, pk)  # another organisation's campaign: 404 before 403
     require(membership, Action.EDIT_REGISTERS)
-    campaign = _campaign(organisation, pk)
     try:
         with acting_as(request.user):
             issued = issue_links(campaign)

@@ -16,7 +16,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from isms.audits.models import AuditChecklistItem, InternalAudit
 from isms.audits.programme import checklist_rows, programme_rows
@@ -30,7 +29,7 @@ from isms.loop.audit_programme import SAMPLERS, assign_auditor, coverage_matrix,
 from isms.people.models import Person
 from isms.readiness.independence import auditors, independence_conflicts
 from isms.web.access import organisation_for
-from isms.web.views.nonconformities import form_date
+from isms.web.views.nonconformities import form_date, post_only
 
 #: Checklist lines shown on an audit's page (the CLI's checklist command prints every one).
 CHECKLIST_SHOWN = 500
@@ -129,12 +128,12 @@ def audit_detail(request, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def audit_assign(request, slug: str, pk: int) -> HttpResponse:
     """Assign an auditor; a refusal lists every reason (independence, leaver, closed audit)."""
     organisation, membership = organisation_for(request, slug)
+    audit = _audit(organisation, pk)  # another organisation's audit: 404 before 403
     require(membership, Action.MANAGE_AUDITS)
-    audit = _audit(organisation, pk)
     email = request.POST.get("auditor", "").strip()
     as_lead = request.POST.get("lead") == "yes"
     person = (
@@ -171,12 +170,12 @@ def audit_assign(request, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def audit_sample(request, slug: str, pk: int) -> HttpResponse:
     """Draw a reproducible sample into the checklist (answered lines are never removed)."""
     organisation, membership = organisation_for(request, slug)
+    audit = _audit(organisation, pk)  # another organisation's audit: 404 before 403
     require(membership, Action.MANAGE_AUDITS)
-    audit = _audit(organisation, pk)
     problems: dict = {}
     counts = {}
     for kind in SAMPLERS:
@@ -219,7 +218,7 @@ def _checklist_register():
 
 
 @login_required
-@require_POST
+@post_only
 def checklist_result(request, slug: str, pk: int, item: int) -> HttpResponse:
     """Record one checklist line's result, in the signed-in auditor's name, through the
     importer; a line changed since the form was opened is not overwritten."""

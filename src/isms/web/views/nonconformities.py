@@ -8,16 +8,16 @@ new record. Every form carries the NC's row version: a form opened before someon
 the NC saves nothing and says so, keeping the entries."""
 
 import datetime as dt
+from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from isms.audits.models import InternalAudit, Nonconformity
 from isms.audits.nonconformities import mark_implemented, next_ref, plan_action
@@ -43,6 +43,20 @@ STATE_LABELS = {
     "closed_effective": "Closed, verified effective",
     "closed_unverified": "Closed without an effective verification",
 }
+
+
+def post_only(view):
+    """A view that takes only POST; any other method answers 405, but only to a member of the
+    organisation in the URL (anyone else gets the 404 of every organisation page)."""
+
+    @wraps(view)
+    def checked(request, slug: str, *args, **kwargs):
+        if request.method != "POST":
+            organisation_for(request, slug)
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, slug, *args, **kwargs)
+
+    return checked
 
 
 def form_date(value: str, name: str, problems: dict, *, required: bool = True):
@@ -234,12 +248,13 @@ STEP_ACTIONS = {"plan": _plan, "implemented": _implemented, "verify": _verify}
 
 
 @login_required
-@require_POST
+@post_only
 def nonconformity_step(request, slug: str, pk: int, step: str) -> HttpResponse:
     """Take one workflow step; refused steps show the service's reason, entries kept."""
     organisation, membership = organisation_for(request, slug)
     if step not in STEP_ACTIONS:
         raise Http404("no such step")
+    _nonconformity(organisation, pk)  # another organisation's NC: 404 before 403
     require(membership, Action.MANAGE_NONCONFORMITIES)
     problems: dict[str, list[str]] = {}
     refusal, stale = "", None

@@ -17,7 +17,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from isms.audits.models import ManagementReview
 from isms.core.actor import acting_as
@@ -38,7 +37,7 @@ from isms.loop.review_pack import (
 from isms.loop.review_pack.render import cell_text
 from isms.people.models import Person
 from isms.web.access import organisation_for
-from isms.web.views.nonconformities import form_date, stale_version
+from isms.web.views.nonconformities import form_date, post_only, stale_version
 
 PAGE_SIZE = 50
 
@@ -213,7 +212,7 @@ def _record(request, organisation, ref: str):
 
 
 @login_required
-@require_POST
+@post_only
 def review_new(request, slug: str) -> HttpResponse:
     """Record a new review (its id and the date of the meeting; the minutes follow)."""
     organisation, membership = organisation_for(request, slug)
@@ -248,12 +247,12 @@ def review_new(request, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def review_minutes(request, slug: str, pk: int) -> HttpResponse:
     """Save the minutes; a form opened before someone else's change saves nothing."""
     organisation, membership = organisation_for(request, slug)
+    review = _review(organisation, pk)  # another organisation's review: 404 before 403
     require(membership, Action.EDIT_REGISTERS)
-    review = _review(organisation, pk)
     problems, stale = [], None
     try:
         with transaction.atomic():
@@ -281,13 +280,13 @@ def review_minutes(request, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def review_sign(request, slug: str, pk: int) -> HttpResponse:
     """Sign the minutes as the signed-in member of top management (the person with the
     account's email); refusals list every reason."""
     organisation, membership = organisation_for(request, slug)
-    require(membership, Action.SIGN_MANAGEMENT_REVIEW)
     review = _review(organisation, pk)
+    require(membership, Action.SIGN_MANAGEMENT_REVIEW)
     problems: dict = {}
     on = form_date(request.POST.get("on", ""), "on", problems)
     email = (request.user.email or "").strip()
