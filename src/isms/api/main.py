@@ -6,6 +6,7 @@ from django.http import Http404
 from ninja import Schema
 
 from isms import __version__
+from isms.api import assessments as assessments_api
 from isms.api import audits as audits_api
 from isms.api import awareness as awareness_api
 from isms.api import certification as certification_api
@@ -98,3 +99,4 @@ api.add_router("", reviews.router)
 api.add_router("", audits_api.router)
 api.add_router("", certification_api.router)
 api.add_router("", awareness_api.router)
+api.add_router("", assessments_api.router)

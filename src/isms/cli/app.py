@@ -87,21 +87,56 @@ def docs(
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    worker: bool = typer.Option(
+        True,
+        "--worker/--no-worker",
+        help="Also run a background worker (mock audits started in the browser), stopped with "
+        "the server.",
+    ),
 ) -> None:
-    """Serve the web application and the REST API with Django's built-in server.
+    """Serve the web application and the REST API with Django's built-in server, for local use.
 
-    Sign in as a user made with ``isms user create`` and added with ``isms member add``. For
-    production run a WSGI server instead, e.g. ``gunicorn isms.wsgi``, behind TLS."""
+    With the demo organisation (``isms demo``) in the database, prints a sign-in for each demo
+    user, each with a new password. Other users: ``isms user create`` and ``isms member add``.
+    For production run a WSGI server instead, e.g. ``gunicorn isms.wsgi``, behind TLS, and
+    ``isms worker`` as its own service."""
     from django.core.management import call_command
 
     from isms.cli.database import ensure_database
+    from isms.cli.serve import (
+        background_work_needs_a_worker,
+        demo_logins,
+        start_worker,
+        stop_worker,
+        stopped_by_sigterm,
+    )
 
     ensure_database()
+    logins = demo_logins()
+    if logins:
+        console.print("Demo sign-ins (new passwords each time isms serve starts):")
+        for username, role, password in logins:
+            console.print(f"  {username:17} {password}   {role}", highlight=False)
+    background = start_worker() if worker and background_work_needs_a_worker() else None
+    if background is not None:
+        console.print(f"Background worker started (pid {background.pid}), stopped with the server.")
+    elif worker:
+        console.print("Background work runs in the request (ISMS_TASKS=immediate).")
+    else:
+        console.print(
+            "No background worker (--no-worker): run isms worker to complete mock audits."
+        )
     console.print(
         f"isms on http://{host}:{port}/ (sign in), the API on http://{host}:{port}/api/docs "
-        "(Ctrl+C to stop)"
+        "(Ctrl+C to stop)",
+        highlight=False,
     )
-    call_command("runserver", f"{host}:{port}", use_reloader=False)
+    try:
+        with stopped_by_sigterm():
+            call_command("runserver", f"{host}:{port}", use_reloader=False)
+    finally:
+        if background is not None:
+            stop_worker(background)
 
 
 @app.command("worker")
