@@ -4,6 +4,7 @@ change refused with its row named; the uploaded file kept privately and only unt
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -280,3 +281,21 @@ def test_an_abandoned_upload_is_deleted_after_it_expires(signed_in, organisation
     monkeypatch.setattr(imports, "PENDING_SECONDS", -1)
     upload(client, organisation.slug, workbook(BROKEN))  # any upload sweeps expired ones
     assert not folder.exists()
+
+
+def test_the_file_is_read_in_a_child_that_its_limits_stop(signed_in, organisation, monkeypatch):
+    """With room for nothing, the child dies before reading; the page says so, nothing kept."""
+    monkeypatch.setattr(imports, "CHILD_MEMORY_BYTES", 16 * 1024 * 1024)
+    client = signed_in(organisation)
+    response = upload(client, organisation.slug, workbook(FIXED))
+    assert response.status_code == 422
+    assert b"registers.xlsx" in response.content
+    assert b"could not be read within the limits" in response.content
+    assert pending_folders() == [] and counts(organisation) == (0, 0, 0)
+
+
+def test_pending_files_are_outside_every_served_folder(settings):
+    root = imports.pending_root().resolve()
+    for served in (settings.MEDIA_ROOT, settings.STATIC_ROOT):
+        assert not root.is_relative_to(Path(served).resolve())
+    assert oct(root.stat().st_mode & 0o777) == "0o700"

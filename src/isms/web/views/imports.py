@@ -376,7 +376,7 @@ def _preview(request, organisation, membership, file: Path, pending_id: str, sou
             membership,
             422,
             source=source,
-            problems=error.problems and _problem_rows(error.problems, []),
+            problems=_problem_rows(error.problems, []),
         )
     with acting_as(request.user):
         outcome = check_import(organisation, sheets)
