@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-import pytest
 from django.utils import timezone
 
 from isms.people.awareness import create_campaign, issue_links
@@ -15,12 +14,6 @@ VALUES = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the page answers Referrer-Policy: no-referrer, so Chromium posts the form with "
-    "Origin: null and Django's CSRF check refuses it (403); 'same-origin' keeps the link out of "
-    "other sites' referrers and lets the form through (checked by rewriting the header)",
-)
 def test_staff_answer_an_awareness_check(visit, organisation):
     person = Person.objects.create(
         organisation=organisation,

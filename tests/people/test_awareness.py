@@ -351,7 +351,7 @@ def test_the_page_shows_the_questions_and_accepts_one_submission(staff, organisa
     client = csrf_client()
     page = client.get(f"/awareness/{token}/")
     assert page.status_code == 200
-    assert page["Referrer-Policy"] == "no-referrer" and "no-store" in page["Cache-Control"]
+    assert page["Referrer-Policy"] == "same-origin" and "no-store" in page["Cache-Control"]
     assert "Hello Eng2" in page.text
     for question in q2.questions:
         assert question["text"].replace("'", "&#x27;") in page.text
