@@ -24,6 +24,7 @@ from isms.cli.app import app
 from isms.core.models import Organisation
 from isms.core.permissions import Role
 from isms.core.services import set_membership, set_membership_active
+from isms.web.views.auth import PENDING, PENDING_SECONDS
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a long enough password 1"
@@ -251,6 +252,24 @@ def test_a_user_with_a_device_is_asked_for_a_code_after_the_password(member, set
     replay.post("/login/", {"username": username, "password": PASSWORD})
     again = replay.post("/login/code/", {"code": browser_code})
     assert again.status_code == 422, "a code works once"
+
+
+def test_the_code_step_goes_nowhere_else_and_waits_five_minutes(member):
+    client = member()
+    _, device = _enrol(client)
+    browser = Client()
+    _sign_in(browser, client.user.username)
+    away = browser.post("/login/code/", {"code": _code(device), "next": "https://evil.example/"})
+    assert away.status_code == 302 and away["Location"] == "/", "only a path on this site"
+    browser.post("/logout/")
+    _later(device)
+    _sign_in(browser, client.user.username)
+    session = browser.session
+    session[PENDING] = {**session[PENDING], "at": time.time() - PENDING_SECONDS - 1}
+    session.save()
+    late = browser.post("/login/code/", {"code": _code(device)})
+    assert late.status_code == 302 and late["Location"].startswith("/login/?next=")
+    assert "_auth_user_id" not in browser.session, "the password must be given again"
 
 
 def test_wrong_codes_count_towards_the_address_throttle(member, settings):
