@@ -286,6 +286,7 @@ def test_only_owners_grant_and_see_the_control(
     assert strangers.get("/orgs/acme/auditor-access/").status_code == 404
     # Someone else's grant id answers 404 to a member too: grants are the auditor's own.
     assert login(manager).get(f"/orgs/acme/auditor/{grant.pk}/").status_code == 404
+    assert login(manager).post(f"/orgs/acme/auditor/{grant.pk}/soa/").status_code == 404
 
 
 def test_auditor_pages_make_a_bounded_number_of_queries(

@@ -5,17 +5,17 @@ is not a membership, and these pages check the grant themselves (isms.audits.aud
 every page and file the auditor opens is logged."""
 
 import datetime as dt
+from functools import wraps
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_safe
 
 from isms.audits.auditor_access import (
     active_grant,
@@ -194,24 +194,36 @@ def _auditor_grant(request, slug: str, grant_id: int) -> AuditorGrant:
     return grant
 
 
+def auditor_page(view):
+    """An auditor's page: signed in, a usable grant (else 404), then GET or HEAD only (405:
+    the pages are read-only; checked after the grant, so anyone else still gets 404). The view
+    is called as ``view(request, grant, **kwargs)``."""
+
+    @login_required
+    @wraps(view)
+    def page(request, slug: str, grant_id: int, **kwargs) -> HttpResponse:
+        grant = _auditor_grant(request, slug, grant_id)
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        return view(request, grant, **kwargs)
+
+    return page
+
+
 def _render_auditor(request, grant, template, opened: str, **context) -> HttpResponse:
     log_access(grant, request.get_full_path(), opened)
     context.update(grant=grant, audit_ends=audit_last_day(grant.audit))
     return render(request, f"web/auditor/{template}", context)
 
 
-@login_required
-@require_safe
-def auditor_home(request, slug: str, grant_id: int) -> HttpResponse:
-    grant = _auditor_grant(request, slug, grant_id)
+@auditor_page
+def auditor_home(request, grant) -> HttpResponse:
     return _render_auditor(request, grant, "home.html", "overview")
 
 
-@login_required
-@require_safe
-def auditor_soa(request, slug: str, grant_id: int) -> HttpResponse:
+@auditor_page
+def auditor_soa(request, grant) -> HttpResponse:
     """The Statement of Applicability, every row (at most the 93 controls)."""
-    grant = _auditor_grant(request, slug, grant_id)
     entries = (
         SoAEntry.objects.filter(organisation=grant.organisation)
         .select_related("control", "owner")
@@ -222,10 +234,8 @@ def auditor_soa(request, slug: str, grant_id: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_safe
-def auditor_evidence_index(request, slug: str, grant_id: int) -> HttpResponse:
-    grant = _auditor_grant(request, slug, grant_id)
+@auditor_page
+def auditor_evidence_index(request, grant) -> HttpResponse:
     index = evidence_index(grant.organisation)
     return _render_auditor(request, grant, "evidence_index.html", "evidence index", **index)
 
@@ -239,11 +249,9 @@ def _in_scope(organisation):
     return Evidence.objects.filter(organisation=organisation, pk__in=links.values("evidence_id"))
 
 
-@login_required
-@require_safe
-def auditor_evidence_list(request, slug: str, grant_id: int) -> HttpResponse:
+@auditor_page
+def auditor_evidence_list(request, grant) -> HttpResponse:
     """The evidence of one clause or control (or all in scope), 50 a page."""
-    grant = _auditor_grant(request, slug, grant_id)
     filters = filters_of(request)
     items = evidence_matching(grant.organisation, **filters).filter(
         pk__in=_in_scope(grant.organisation).values("pk")
@@ -261,11 +269,9 @@ def auditor_evidence_list(request, slug: str, grant_id: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_safe
-def auditor_evidence_file(request, slug: str, grant_id: int, pk: int) -> HttpResponse:
+@auditor_page
+def auditor_evidence_file(request, grant, pk: int) -> HttpResponse:
     """A file of an evidence item in scope (the latest version, or ?version=N)."""
-    grant = _auditor_grant(request, slug, grant_id)
     evidence = _in_scope(grant.organisation).filter(pk=pk).first()
     if evidence is None:
         raise Http404("no such evidence")
@@ -284,12 +290,10 @@ def _cycle_start(grant) -> dt.date:
     return audit_last_day(grant.audit) - relativedelta(months=SAMPLE_MONTHS)
 
 
-@login_required
-@require_safe
-def auditor_samples(request, slug: str, grant_id: int) -> HttpResponse:
+@auditor_page
+def auditor_samples(request, grant) -> HttpResponse:
     """The records sampled by the internal audits of the cycle (the checklist), with the
     internal auditor's result."""
-    grant = _auditor_grant(request, slug, grant_id)
     items = (
         AuditChecklistItem.objects.filter(
             organisation=grant.organisation,
@@ -310,11 +314,9 @@ def auditor_samples(request, slug: str, grant_id: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_safe
-def auditor_nonconformities(request, slug: str, grant_id: int) -> HttpResponse:
+@auditor_page
+def auditor_nonconformities(request, grant) -> HttpResponse:
     """The NC log up to the audit's last day, newest first."""
-    grant = _auditor_grant(request, slug, grant_id)
     ncs = Nonconformity.objects.filter(
         organisation=grant.organisation, raised_on__lte=audit_last_day(grant.audit)
     ).order_by("-raised_on", "-pk")
