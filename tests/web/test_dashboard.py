@@ -321,9 +321,19 @@ def test_the_risk_heat_map_uses_the_method_in_force(signed_in, organisation):
     assert "Three by three" in section and "up to 2 is acceptable, from 6 it is high" in section
     assert "4 risks: 2 high, 0 medium, 1 low; <strong>1</strong> scored outside" in section
     assert "<caption>Inherent risks by likelihood (rows) and impact (columns)</caption>" in section
-    assert _cells(section, "Likelihood 3")[:3] == ["0 medium", "0 high", "2 high"]
-    assert _cells(section, "Likelihood 1")[:3] == ["0 low", "1 low", "0 medium"]
-    assert section.count('<th scope="row">Likelihood') == 6, "3 rows, inherent and residual"
+    assert _cells(section, '<span class="visually-hidden">Likelihood </span>3')[:3] == [
+        "0 medium",
+        "0 high",
+        "2 high",
+    ]
+    assert _cells(section, '<span class="visually-hidden">Likelihood </span>1')[:3] == [
+        "0 low",
+        "1 low",
+        "0 medium",
+    ]
+    assert section.count('<th scope="row"><span class="visually-hidden">Likelihood') == 6, (
+        "3 rows, inherent and residual"
+    )
     assert "1 risk: 0 high, 0 medium, 1 low" in section, "only R-1 has residual levels"
 
 

@@ -143,9 +143,10 @@ THEMES = (
 
 def requirement_group(reference: str) -> str:
     """The clause (4..10) or Annex A theme (A.5..A.8) a finding's requirement belongs to."""
-    if reference.startswith("A."):
-        return "A." + reference[2:].split(".")[0]
-    return reference.split(".")[0]
+    head = reference.replace(" ", ".")
+    if head.startswith("A."):
+        return "A." + head[2:].split(".")[0]
+    return head.split(".")[0]
 
 
 def _findings_breakdown(run) -> dict | None:
@@ -187,7 +188,7 @@ def _findings_breakdown(run) -> dict | None:
 #: How far ahead the readiness page looks for what falls due, and how much it lists.
 DUE_DAYS = 90
 DUE_PER_KIND = 50
-DUE_SHOWN = 40
+DUE_SHOWN = 25
 
 
 @dataclass(frozen=True)
