@@ -313,11 +313,11 @@ def finding_detail(request, slug: str, run_id: int, pk: int) -> HttpResponse:
 @login_required
 def finding_raise(request, slug: str, run_id: int, pk: int) -> HttpResponse:
     """Raise the NC for one finding through the loop (never a second one for the same issue)."""
+    organisation, membership = organisation_for(request, slug)
+    run, finding = _finding(organisation, run_id, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    organisation, membership = organisation_for(request, slug)
     require(membership, Action.MANAGE_NONCONFORMITIES)
-    run, finding = _finding(organisation, run_id, pk)
     with acting_as(request.user):
         raise_from_assessment(organisation, run, only=[finding.pk])
     return redirect("web:finding", organisation.slug, run.pk, finding.pk)
