@@ -371,3 +371,25 @@ def test_another_organisations_records_never_show(signed_in, organisation, other
     page = _page(client)
     assert "NC-GLOBEX" not in page and "Nothing recorded falls due" in page
     assert "No mock audit yet" in page
+
+
+def test_each_count_opens_the_findings_page_with_as_many_findings(signed_in, organisation):
+    """The readiness page's counts and the findings page's filters agree: following each link
+    lists exactly the number it showed."""
+    client = signed_in(organisation, Role.VIEWER)
+    run = _run(organisation)
+    for grade, reference in [
+        ("major", "A.5.18"),
+        ("minor", "A.5.15"),
+        ("minor", "6.1.2"),
+        ("minor", "6.1.3 d"),
+        ("ofi", "10.1"),
+        ("ofi", "A.8.8"),
+    ]:
+        _finding(run, grade, reference)
+    section = _section(_page(client), "by-requirement")
+    links = re.findall(r'<a href="(/orgs/acme/audits/\d+/\?[^"]+)">(\d+)(?: \w+)?</a>', section)
+    assert len(links) >= 10
+    for link, count in links:
+        listed = client.get(link.replace("&amp;", "&")).content.decode()
+        assert listed.count('<details class="finding">') == int(count), link
