@@ -247,6 +247,33 @@ def test_a_finding_shows_its_statement_evidence_and_linked_records(signed_in, or
     assert not Nonconformity.objects.exists()
 
 
+def test_records_with_a_two_part_key_are_linked(signed_in, organisation):
+    """An account is named "system / username" (its system by name): the link finds it."""
+    from isms.operations.models import Account, System
+
+    crm = System.objects.create(organisation=organisation, name="CRM")
+    erp = System.objects.create(organisation=organisation, name="ERP")
+    account = Account.objects.create(organisation=organisation, system=crm, username="lee")
+    Account.objects.create(organisation=organisation, system=erp, username="lee")
+    client = signed_in(organisation, Role.VIEWER)
+    evidence = [instance("Accounts", "CRM / lee", related=[("Systems", "CRM")])]
+    run = stored_run(organisation, [("ACC003", "major", "A.5.18", 2, evidence)])
+    page = client.get(f"/orgs/acme/audits/{run.pk}/findings/{run.findings.get().pk}/")
+    html = page.content.decode()
+    assert f'href="/orgs/acme/registers/accounts/{account.pk}/">CRM / lee</a>' in html
+    assert f'href="/orgs/acme/registers/systems/{crm.pk}/">CRM</a>' in html
+    assert html.count('href="/orgs/acme/registers/accounts/') == 1
+
+
+def test_a_run_with_a_failed_rule_says_it_is_incomplete(signed_in, organisation):
+    client = signed_in(organisation, Role.VIEWER)
+    run = stored_run(
+        organisation, FINDINGS, errors=[{"code": "SOA002", "message": "ValueError: bad (line 3)"}]
+    )
+    page = client.get(f"/orgs/acme/audits/{run.pk}/").content.decode()
+    assert "1 rule failed" in page and "SOA002" in page
+
+
 def test_an_nc_is_raised_from_a_finding_once_and_linked_from_it(signed_in, organisation):
     client = signed_in(organisation)
     run = stored_run(organisation, FINDINGS)
@@ -390,3 +417,7 @@ def test_pages_make_a_bounded_number_of_queries(
     with django_assert_max_num_queries(12):
         page = client.get(f"/orgs/acme/audits/{run.pk}/findings/{finding.pk}/")
     assert page.content.decode().count('href="/orgs/acme/registers/people/') == 2000
+    earlier = Assessment.objects.exclude(pk=run.pk).first()
+    with django_assert_max_num_queries(14):
+        compared = client.get(f"/orgs/acme/audits/compare/?a={earlier.pk}&b={run.pk}")
+    assert "3001 new, 0 resolved" in compared.content.decode()

@@ -59,6 +59,7 @@ def _run(organisation, run_id: int) -> Assessment:
     run = Assessment.objects.filter(organisation=organisation, pk=run_id).first()
     if run is None:
         raise Http404("no such mock audit")
+    run.organisation = organisation  # known already: not read again by the report renderers
     return run
 
 
