@@ -82,6 +82,10 @@ def test_upload_evidence_and_a_new_version(visit, organisation, member, soa_row,
     page.set_viewport_size(PHONE)
     visit.open("/orgs/acme/evidence/", "list-phone")
     visit.no_horizontal_scroll()
+    item = Evidence.objects.get(ref="EV-0001")
+    for path, name in (("index/", "index-phone"), (f"{item.pk}/", "item-phone")):
+        visit.open(f"/orgs/acme/evidence/{path}", name)
+        visit.no_horizontal_scroll()
 
 
 def test_an_external_auditor_sees_the_scoped_evidence_and_loses_access(
