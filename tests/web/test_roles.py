@@ -11,13 +11,15 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from isms.audits.models import Nonconformity
 from isms.core.permissions import Role
 from isms.people.models import Person
-from isms.readiness.models import Assessment
+from isms.readiness.models import Assessment, AssessmentFinding
 
 pytestmark = pytest.mark.django_db
 
-#: role -> (may edit register records, may delete records, may manage nonconformities)
+#: role -> (may edit register records, may delete records, may run the mock audit and
+#: manage nonconformities)
 MATRIX = {
     Role.OWNER: (True, True, True),
     Role.ISMS_MANAGER: (True, True, True),
@@ -52,6 +54,26 @@ def run(organisation):
     )
 
 
+@pytest.fixture
+def finding(run):
+    return AssessmentFinding.objects.create(
+        assessment=run,
+        key="DOC001",
+        code="DOC001",
+        name="no-information-security-policy",
+        grade="major",
+        reference="5.2",
+        subject_key="policy",
+        subject_type="Issue",
+        title="No information security policy",
+        statement="No policy is on record.",
+        evidence=[],
+        stage=1,
+        detail="",
+        recommendation="",
+    )
+
+
 def _client_as(make_member, organisation, role):
     user, _ = make_member(organisation, role)
     client = Client()
@@ -60,7 +82,9 @@ def _client_as(make_member, organisation, role):
 
 
 @pytest.mark.parametrize("role", list(MATRIX), ids=str)
-def test_each_role_sees_only_the_controls_it_may_use(role, make_member, organisation, person, run):
+def test_each_role_sees_only_the_controls_it_may_use(
+    role, make_member, organisation, person, run, finding
+):
     may_edit, may_delete, may_raise = MATRIX[role]
     client = _client_as(make_member, organisation, role)
     record = f"{REGISTER}{person.pk}/"
@@ -72,8 +96,11 @@ def test_each_role_sees_only_the_controls_it_may_use(role, make_member, organisa
     assert (f'href="{record}delete/"' in detail) is may_delete
     findings = client.get(f"/orgs/acme/audits/{run.pk}/")
     assert findings.status_code == 200, "every role reads a mock audit's findings"
-    if not may_raise:
-        assert "/nonconformities/new/" not in findings.content.decode()
+    one = client.get(f"/orgs/acme/audits/{run.pk}/findings/{finding.pk}/")
+    assert one.status_code == 200 and "No policy is on record." in one.content.decode()
+    assert (f'findings/{finding.pk}/raise/"' in one.content.decode()) is may_raise
+    runs = client.get("/orgs/acme/audits/").content.decode()
+    assert ("Run a mock audit" in runs) is may_raise
     for page, allowed in [(f"{REGISTER}new/", may_edit), (f"{record}edit/", may_edit)]:
         assert client.get(page).status_code == (200 if allowed else 403), page
     assert client.get(f"{record}delete/").status_code == (200 if may_delete else 403)
@@ -81,9 +108,9 @@ def test_each_role_sees_only_the_controls_it_may_use(role, make_member, organisa
 
 @pytest.mark.parametrize("role", list(MATRIX), ids=str)
 def test_a_forged_post_for_an_action_the_role_lacks_is_403_and_writes_nothing(
-    role, make_member, organisation, person
+    role, make_member, organisation, person, run, finding
 ):
-    may_edit, may_delete, _ = MATRIX[role]
+    may_edit, may_delete, may_raise = MATRIX[role]
     client = _client_as(make_member, organisation, role)
     record = f"{REGISTER}{person.pk}/"
     new = {"email": "forged@acme.example", "name": f"Forged by {role}"}
@@ -97,6 +124,11 @@ def test_a_forged_post_for_an_action_the_role_lacks_is_403_and_writes_nothing(
     deleted = client.post(f"{record}delete/")
     assert (deleted.status_code == 403) is not may_delete, deleted.status_code
     assert Person.objects.filter(pk=person.pk).exists() is not may_delete
+    raised = client.post(f"/orgs/acme/audits/{run.pk}/findings/{finding.pk}/raise/")
+    assert (raised.status_code == 403) is not may_raise, raised.status_code
+    assert Nonconformity.objects.filter(organisation=organisation).exists() is may_raise
+    started = client.post("/orgs/acme/audits/", {"as_of": "2026-11-30", "stage": "2"})
+    assert (started.status_code == 403) is not may_raise, started.status_code
 
 
 def test_anonymous_requests_go_to_sign_in(client, organisation, person, run):
