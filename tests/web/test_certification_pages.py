@@ -13,6 +13,17 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 
 
+AUDITORS = (Role.OWNER, Role.ISMS_MANAGER, Role.INTERNAL_AUDITOR)
+
+
+def _client(make_member, organisation, role):
+    user, _ = make_member(organisation, role)
+    client = Client()
+    client.force_login(user)
+    client.user = user
+    return client
+
+
 @pytest.fixture
 def viewer(make_member, organisation):
     user, _ = make_member(organisation, Role.VIEWER)
@@ -90,4 +101,56 @@ def test_the_page_makes_a_bounded_number_of_queries(
 def test_another_organisations_cycle_is_not_shown(viewer, organisation, other_organisation):
     _audit(other_organisation, "CB-GLOBEX", "stage2", D(2025, 3, 3), D(2025, 3, 3))
     assert viewer.get("/orgs/globex/certification/").status_code == 404
+    theirs = ExternalAudit.objects.get(ref="CB-GLOBEX")
+    step = f"/orgs/acme/certification/audits/{theirs.pk}/decision/"
+    assert viewer.post(step, {"on": "2025-03-10"}).status_code == 404
     assert "CB-GLOBEX" not in viewer.get("/orgs/acme/certification/").content.decode()
+
+
+def test_the_decision_and_an_appeal_are_recorded_and_refusals_named(make_member, organisation):
+    client = _client(make_member, organisation, Role.INTERNAL_AUDITOR)
+    stage2 = _audit(organisation, "CB-S2", "stage2", D(2025, 3, 3), D(2025, 3, 3), recommended=True)
+    url = f"/orgs/acme/certification/audits/{stage2.pk}/"
+    early = client.post(url + "decision/", {"row_version": stage2.row_version, "on": "2025-03-01"})
+    assert early.status_code == 422 and "cannot precede the audit" in early.content.decode()
+    decided = client.post(
+        url + "decision/", {"row_version": stage2.row_version, "on": "2025-03-10"}
+    )
+    assert decided.status_code == 302
+    stage2.refresh_from_db()
+    assert stage2.decision_on == D(2025, 3, 10) and stage2.certificate_expires_on == D(2028, 3, 9)
+    assert stage2.history.latest().history_user == client.user
+    stale = client.post(url + "appeal/", {"row_version": 1, "reason": "x", "on": "2025-03-12"})
+    assert stale.status_code == 422 and "nothing was saved" in stale.content.decode()
+    form = {
+        "row_version": stage2.row_version,
+        "reason": "CB-S2-01 misreads 5.18",
+        "on": "2025-03-12",
+    }
+    assert client.post(url + "appeal/", form).status_code == 302
+    stage2.refresh_from_db()
+    outcome = {"row_version": stage2.row_version, "outcome": "upheld", "on": "2025-04-01"}
+    assert client.post(url + "appeal-outcome/", outcome).status_code == 302
+    stage2.refresh_from_db()
+    assert stage2.appeal_outcome == "upheld"
+    page = client.get("/orgs/acme/certification/?as_of=2025-06-01").content.decode()
+    assert "CB-S2-01 misreads 5.18" in page and "upheld on 2025-04-01" in page
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_role_matrix_of_the_certification_steps(make_member, organisation, role):
+    client = _client(make_member, organisation, role)
+    stage2 = _audit(organisation, "CB-S2", "stage2", D(2025, 3, 3), D(2025, 3, 3), recommended=True)
+    allowed = role in AUDITORS
+    page = client.get("/orgs/acme/certification/").content.decode()
+    assert ("Record the decision" in page) is allowed
+    url = f"/orgs/acme/certification/audits/{stage2.pk}/"
+    decided = client.post(
+        url + "decision/", {"row_version": stage2.row_version, "on": "2025-03-10"}
+    )
+    assert decided.status_code == (302 if allowed else 403)
+    stage2.refresh_from_db()
+    appeal = {"row_version": stage2.row_version, "reason": "disputed", "on": "2025-03-12"}
+    assert client.post(url + "appeal/", appeal).status_code == (302 if allowed else 403)
+    stage2.refresh_from_db()
+    assert (stage2.decision_on is not None, bool(stage2.appeal)) == (allowed, allowed)

@@ -294,7 +294,12 @@ def test_every_audit_loop_url_of_another_organisation_is_404(
 ):
     """Each URL of the five audit-loop areas, as an owner of acme against globex's records,
     with GET and POST: 404, never a page, a form or a 405."""
-    from isms.audits.models import AuditChecklistItem, InternalAudit, ManagementReview
+    from isms.audits.models import (
+        AuditChecklistItem,
+        ExternalAudit,
+        InternalAudit,
+        ManagementReview,
+    )
     from isms.people.models import AwarenessCampaign
     from isms.web.views import awareness, certification, internal_audits, nonconformities, reviews
 
@@ -304,6 +309,14 @@ def test_every_audit_loop_url_of_another_organisation_is_404(
     )
     ids = {
         "nonconformit": _nc(other_organisation).pk,
+        "certification": ExternalAudit.objects.create(
+            organisation=other_organisation,
+            ref="CB-G",
+            kind="stage2",
+            certification_body="CB",
+            planned_on=TODAY,
+            held_on=TODAY,
+        ).pk,
         "internal-audits": audit.pk,
         "reviews": ManagementReview.objects.create(
             organisation=other_organisation, ref="MR-G", held_on=TODAY
@@ -322,7 +335,7 @@ def test_every_audit_loop_url_of_another_organisation_is_404(
     ).pk
     modules = (awareness, certification, internal_audits, nonconformities, reviews)
     patterns = [str(p.pattern) for module in modules for p in module.urlpatterns]
-    assert len(patterns) == 20
+    assert len(patterns) == 21
     for pattern in patterns:
         pk = next((v for k, v in ids.items() if k in pattern), 0)
         for slug in ("globex", "acme"):
@@ -330,7 +343,7 @@ def test_every_audit_loop_url_of_another_organisation_is_404(
                 pattern.replace("<slug:slug>", slug)
                 .replace("<int:pk>", str(pk))
                 .replace("<int:item>", str(item))
-                .replace("<slug:step>", "plan")
+                .replace("<slug:step>", "decision" if "certification" in pattern else "plan")
                 .replace("<slug:fmt>", "html")
             )
             for method in ("get", "post"):
