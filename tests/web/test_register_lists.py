@@ -226,3 +226,16 @@ def test_the_register_index_counts_in_one_query(signed_in, organisation, other_o
     assert re.search(
         r'registers/people/">People</a></td>.*?<td class="num empty">0</td>', page, re.S
     )
+
+
+def test_the_sort_is_also_a_menu_in_the_form(signed_in, organisation):
+    """At phone width the table's headers are hidden: the form's own menus sort too."""
+    client = signed_in(organisation, Role.VIEWER)
+    _suppliers(organisation)
+    page = client.get(
+        "/orgs/acme/registers/suppliers/", {"sort": "tier", "dir": "desc"}
+    ).content.decode()
+    assert '<label for="id_sort">Sort by</label>' in page
+    assert '<option value="tier" selected>tier</option>' in page
+    assert '<option value="desc" selected>descending</option>' in page
+    assert _names(page) == ["S00", "S03", "S01", "S04", "S02", "S05"]
