@@ -152,3 +152,26 @@ def test_successful_requests_do_not_count_as_failures(client, organisation, make
         assert client.get("/api/orgs/", headers=bearer(good)).status_code == 200
     assert client.get("/api/orgs/").status_code == 401  # no token at all is not an attempt
     assert services.auth_retry_after("token", "127.0.0.1") == 0
+
+
+def test_an_organisation_requiring_two_factor_refuses_an_unverified_browser_session(
+    api_as, organisation, make_member
+):
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user, _ = make_member(organisation, Role.ISMS_MANAGER)
+    browser = Client()
+    browser.force_login(user)
+    assert browser.get("/api/orgs/acme/people/").status_code == 200
+    organisation.require_two_factor = True
+    organisation.save()
+    refused = browser.get("/api/orgs/acme/people/")
+    assert refused.status_code == 403 and "two-factor" in refused.json()["detail"]
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    session = browser.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    assert browser.get("/api/orgs/acme/people/").status_code == 200, "a verified session reads"
+    token = api_as(organisation, Role.ISMS_MANAGER)
+    assert token.get("/orgs/acme/people/").status_code == 200, "tokens are unaffected"

@@ -44,11 +44,23 @@ def organisation_for(request, slug: str, action: Action) -> Organisation:
 
     An organisation the caller is not a member of answers 404, exactly like one that does not
     exist, so the API never reveals which organisations exist. A suspended member knows the
-    organisation: they get 403 ("membership is suspended") for every action."""
+    organisation: they get 403 ("membership is suspended") for every action. A browser session
+    that has not passed two-factor gets 403 where the organisation requires it; API tokens are
+    unaffected (an owner issues them, and they can be read-only and expire)."""
     organisation = Organisation.objects.filter(slug=slug).first()
     membership = membership_for(request.user, organisation) if organisation else None
     if membership is None:
         raise Http404("no such organisation")
+    if (
+        organisation.require_two_factor
+        and getattr(request, "api_token", None) is None
+        and not request.user.is_verified()
+    ):
+        # A browser session signed in with a password only: the owner asked for more.
+        raise PermissionDenied(
+            "this organisation requires two-factor sign-in: enter a code in the browser "
+            "first, or use an API token"
+        )
     require(membership, action)
     return organisation
 
