@@ -336,11 +336,6 @@ def client_address(meta) -> str:
     return meta.get("REMOTE_ADDR") or "unknown"
 
 
-def axes_client_address(request) -> str:
-    """The client address django-axes locks out: the same one the API throttles."""
-    return client_address(request.META)
-
-
 def _throttle_key(what: str, kind: str, address: str) -> str:
     return f"isms:auth:{what}:{kind}:{hashlib.sha256(address.encode()).hexdigest()[:40]}"
 
