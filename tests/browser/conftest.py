@@ -200,7 +200,10 @@ def visit(browser, site, request):
     # error) on every page; answered empty here until the layout declares one.
     context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    # Generous for a busy CI machine: the first page of a worker loads every view module (about
+    # 4 s on an idle one), and two workers share the cores with their Chromium.
+    page.set_default_timeout(15_000)
+    page.set_default_navigation_timeout(30_000)
     folder = Path(os.environ.get("ISMS_SCREENSHOTS") or ROOT / "var" / "screenshots")
     tab = Visit(page, site, folder / _folder_name(request.node.name))
 

@@ -56,8 +56,9 @@ def test_the_keyboard_reaches_the_main_controls(visit, organisation, member, peo
     visit.signed_in_as(member(organisation, Role.ISMS_MANAGER))
     visit.open("/orgs/acme/registers/people/", "people")
     page = visit.page
+    wanted = ["Sign out", "Registers", "Search", "person1@acme.example", "New record"]
     reached = []
-    for _ in range(40):
+    for _ in range(150):  # Tab until every control was reached (or give up)
         page.keyboard.press("Tab")
         reached.append(
             page.evaluate(
@@ -66,10 +67,11 @@ def test_the_keyboard_reaches_the_main_controls(visit, organisation, member, peo
                 " return (e.tagName + ' ' + (label || e.innerText || e.value || '')).trim(); }"
             )
         )
-    text = "\n".join(reached)
+        if all(any(name in stop for stop in reached) for name in wanted):
+            break
     assert "A Skip to content" in reached[0], "the first Tab is the skip link"
-    for wanted in ("Sign out", "Registers", "Search", "person1@acme.example", "New record"):
-        assert wanted in text, f"Tab never reached {wanted!r}: {reached}"
+    for name in wanted:
+        assert any(name in stop for stop in reached), f"Tab never reached {name!r}: {reached}"
     visit.shoot("keyboard-focus")
 
 
