@@ -3,6 +3,7 @@ Writes go through the importer, so the checks are those of an import and of the 
 
 import csv
 import datetime as dt
+import io
 import tempfile
 from dataclasses import dataclass, field
 from functools import reduce
@@ -295,18 +296,31 @@ def _export_rows(register, organisation, pks: list[int]):
             yield [record.get(column) for column in register.columns]
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for csv.writer in a streamed answer."""
-
-    def write(self, value):
-        return value
-
-
 def _csv_stream(register, organisation, pks):
-    writer = csv.writer(_Echo(), lineterminator="\n")
-    yield writer.writerow(register.columns)
-    for row in _export_rows(register, organisation, pks):
-        yield writer.writerow(["" if value is None else guard_formula(value) for value in row])
+    """The CSV a batch of rows at a time (one chunk per batch: each chunk of a streamed answer
+    passes through every middleware)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(register.columns)
+    for number, row in enumerate(_export_rows(register, organisation, pks), start=1):
+        writer.writerow(["" if value is None else guard_formula(value) for value in row])
+        if number % EXPORT_BATCH == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _xlsx_value(sheet, value):
+    """A value as written: a text that a spreadsheet would run as a formula becomes a string
+    cell (shown as text, never evaluated); anything else is passed as it is (faster)."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def _xlsx_file(register, organisation, pks):
@@ -327,13 +341,7 @@ def _xlsx_file(register, organisation, pks):
     sheet.freeze_panes = "A2"
     sheet.append(header)
     for row in _export_rows(register, organisation, pks):
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-                cell.data_type = "s"  # a string cell: shown as text, never evaluated
-            cells.append(cell)
-        sheet.append(cells)
+        sheet.append([_xlsx_value(sheet, value) for value in row])
     output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it when sent)
     workbook.save(output)
     output.seek(0)
