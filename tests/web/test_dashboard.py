@@ -393,3 +393,28 @@ def test_each_count_opens_the_findings_page_with_as_many_findings(signed_in, org
     for link, count in links:
         listed = client.get(link.replace("&amp;", "&")).content.decode()
         assert listed.count('<details class="finding">') == int(count), link
+
+
+def test_a_method_with_fine_scales_gets_counts_by_band_only(signed_in, organisation):
+    from isms.risk.models import Risk, RiskMethod
+
+    client = signed_in(organisation, Role.VIEWER)
+    RiskMethod.objects.create(
+        organisation=organisation,
+        name="Fine",
+        likelihood_levels=20,
+        impact_levels=20,
+        acceptance_threshold=40,
+        high_threshold=200,
+    )
+    Risk.objects.create(
+        organisation=organisation,
+        ref="R-1",
+        title="x",
+        likelihood=15,
+        impact=15,
+        treatment="modify",
+    )
+    section = _section(_page(client), "risk-map")
+    assert "20 \u00d7 20 scales are too fine to draw" in section
+    assert "1 risk: 1 high, 0 medium, 0 low" in section and "<table" not in section
