@@ -24,7 +24,7 @@ from isms.readiness.registry import all_rules
 from isms.readiness.reports.json import result_to_dict
 from isms.readiness.store import save_result
 from isms.readiness.stored import extent_of, result_of
-from isms.readiness.tasks import request_assessment
+from isms.readiness.tasks import request_assessment, settled
 from tests.examples.test_expected_findings import ORGANISATIONS
 
 pytestmark = pytest.mark.django_db
@@ -126,6 +126,28 @@ def test_a_failed_run_records_a_readable_error_and_stores_nothing(
     assert request.status == "failed" and request.finished_at
     assert "could not be completed (RuntimeError: the disk is full)" in request.error
     assert "File" not in request.error and "Traceback" not in request.error
+    assert not Assessment.objects.exists()
+
+
+def test_a_run_whose_worker_stopped_midway_reads_as_failed(
+    organisation, make_member, django_capture_on_commit_callbacks, monkeypatch
+):
+    """A second Ctrl+C stops the worker inside the task (SystemExit, which the task does not
+    catch): django-tasks records the task failed, and the request reads as failed, not as
+    running for ever."""
+    user, _ = make_member(organisation, Role.ISMS_MANAGER)
+    request = queue(organisation, user, capture=django_capture_on_commit_callbacks)
+
+    def forced_stop(*args, **kwargs):
+        raise SystemExit(1)
+
+    monkeypatch.setattr("isms.readiness.tasks.run_assessment", forced_stop)
+    run_worker()
+    request.refresh_from_db()
+    assert request.status == "running"
+    assert DBTaskResult.objects.get(pk=request.task_id).status == "FAILED"
+    settled(request)
+    assert request.status == "failed" and "worker stopped before" in request.error
     assert not Assessment.objects.exists()
 
 

@@ -18,7 +18,7 @@ from isms.core.permissions import Action
 from isms.readiness.models import Assessment, AssessmentRequest
 from isms.readiness.reports.json import result_to_dict
 from isms.readiness.stored import result_of
-from isms.readiness.tasks import request_assessment
+from isms.readiness.tasks import request_assessment, settled
 
 router = Router(tags=["Mock audit"])
 ERRORS = {403: Message, 404: Message, 422: Message}
@@ -119,7 +119,7 @@ def request_status(request, org: str, request_id: int):
     run = AssessmentRequest.objects.filter(organisation=organisation, pk=request_id).first()
     if run is None:
         raise Http404("no such mock audit request")
-    return _status(organisation.slug, run)
+    return _status(organisation.slug, settled(run))
 
 
 @router.get(

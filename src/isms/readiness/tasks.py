@@ -83,6 +83,31 @@ def run_requested_assessment(request_id: int) -> int | None:
     return stored.pk
 
 
+#: What a user reads when the worker stopped in the middle of a run (shut down, killed).
+INTERRUPTED = "The background worker stopped before the mock audit finished, so nothing was stored. Run it again."  # noqa: E501
+
+
+def settled(request: AssessmentRequest) -> AssessmentRequest:
+    """``request``, marked failed if its task ended without finishing it (the worker was made to
+    stop in the middle of the run); one query while a request is unfinished, none after."""
+    if request.finished or not request.task_id:
+        return request
+    from django_tasks_db.models import DBTaskResult
+
+    ended = DBTaskResult.objects.filter(
+        pk=request.task_id, status__in=["FAILED", "SUCCESSFUL"]
+    ).exists()
+    if ended:
+        AssessmentRequest.objects.filter(
+            pk=request.pk,
+            status__in=[AssessmentRequest.Status.QUEUED, AssessmentRequest.Status.RUNNING],
+        ).update(
+            status=AssessmentRequest.Status.FAILED, error=INTERRUPTED, finished_at=timezone.now()
+        )
+        request.refresh_from_db()
+    return request
+
+
 def _progress_recorder(request_id: int):
     """A progress callback that writes (one UPDATE) only every few rules."""
     last_written = [-1]

@@ -30,7 +30,7 @@ from isms.readiness.engine import requirement_summary
 from isms.readiness.models import Assessment, AssessmentFinding, AssessmentRequest
 from isms.readiness.store import diff_with_previous
 from isms.readiness.stored import result_of
-from isms.readiness.tasks import request_assessment
+from isms.readiness.tasks import request_assessment, settled
 from isms.web.access import organisation_for
 
 #: The order findings are read in, as a certification report lists them.
@@ -143,6 +143,7 @@ def audit_request(request, slug: str, pk: int) -> HttpResponse:
     )
     if run is None:
         raise Http404("no such mock audit request")
+    run = settled(run)
     done = run.status == AssessmentRequest.Status.DONE and run.assessment_id
     findings = reverse("web:findings", args=[organisation.slug, run.assessment_id]) if done else ""
     if request.headers.get("HX-Request"):
