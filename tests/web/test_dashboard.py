@@ -270,6 +270,10 @@ def test_the_soa_heat_map_counts_themes_by_status_and_the_undecided(signed_in, o
     assert _cells(section, "A.7 Physical") == ["0", "0", "1", "0", "0", "0", "13", "14"]
     assert _cells(section, "A.8 Technological") == ["0", "0", "0", "0", "1", "0", "33", "34"]
     assert '<td class="num heat-low">2</td>' in section and 'class="num heat-zero">0' in section
+    planned = re.search(r'<a href="([^"]+)">Planned</a>', section).group(1).replace("&amp;", "&")
+    assert planned == "/orgs/acme/registers/soa/?applicable=yes&implementation_status=planned"
+    listed = client.get(planned).content.decode()
+    assert "1 record matching the filters" in listed and "/registers/soa/" in listed
 
 
 def test_the_risk_heat_map_uses_the_method_in_force(signed_in, organisation):

@@ -497,15 +497,35 @@ def falls_due(organisation, today: dt.date) -> dict:
 
 # -- heat maps --------------------------------------------------------------------------------
 
-#: The SoA heat map's columns: (key, heading, CSS class).
+#: The SoA heat map's columns: (key, heading, CSS class, the SoA list's filter for it).
 SOA_COLUMNS = (
-    ("excluded", "Not applicable", "heat-neutral"),
-    (SoAEntry.Status.NOT_STARTED, "Applicable, not started", "heat-high"),
-    ("", "Applicable, no status", "heat-high"),
-    (SoAEntry.Status.PLANNED, "Planned", "heat-medium"),
-    (SoAEntry.Status.PARTIAL, "Partially implemented", "heat-medium"),
-    (SoAEntry.Status.IMPLEMENTED, "Implemented", "heat-low"),
-    ("undecided", "Not decided", "heat-high"),
+    ("excluded", "Not applicable", "heat-neutral", "?applicable=no"),
+    (
+        SoAEntry.Status.NOT_STARTED,
+        "Applicable, not started",
+        "heat-high",
+        "?applicable=yes&implementation_status=not_started",
+    ),
+    ("", "Applicable, no status", "heat-high", ""),
+    (
+        SoAEntry.Status.PLANNED,
+        "Planned",
+        "heat-medium",
+        "?applicable=yes&implementation_status=planned",
+    ),
+    (
+        SoAEntry.Status.PARTIAL,
+        "Partially implemented",
+        "heat-medium",
+        "?applicable=yes&implementation_status=partial",
+    ),
+    (
+        SoAEntry.Status.IMPLEMENTED,
+        "Implemented",
+        "heat-low",
+        "?applicable=yes&implementation_status=implemented",
+    ),
+    ("undecided", "Not decided", "heat-high", "#not-decided"),
 )
 
 
@@ -537,7 +557,7 @@ def soa_heat_map(organisation) -> dict:
                 "css": css,
                 "heading": heading,
             }
-            for key, heading, css in SOA_COLUMNS
+            for key, heading, css, _ in SOA_COLUMNS
         ]
         table.append(
             {"theme": f"{group} {theme.label}", "cells": cells, "total": per_theme.get(theme, 0)}
