@@ -26,7 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 
 from isms.audits.models import ExternalAudit, Nonconformity
@@ -201,6 +201,12 @@ class DueItem:
     register: str
     pk: int
     overdue: bool
+
+    def url(self, organisation) -> str:
+        """The record's page: a nonconformity's workflow page, else the register's record."""
+        if self.register == "nonconformities":
+            return reverse("web:nonconformity", args=[organisation.slug, self.pk])
+        return reverse("web:record", args=[organisation.slug, self.register, self.pk])
 
 
 @dataclass
@@ -485,7 +491,7 @@ def falls_due(organisation, today: dt.date) -> dict:
         key=lambda item: (not item.overdue, item.due or dt.date.min, item.kind, item.what),
     )
     return {
-        "items": items[:DUE_SHOWN],
+        "items": [(item, item.url(organisation)) for item in items[:DUE_SHOWN]],
         "kinds": [kind for kind in kinds if kind.total],
         "total": sum(kind.total for kind in kinds),
         "overdue": sum(kind.overdue for kind in kinds),
