@@ -259,6 +259,9 @@ CONTENT_SECURITY_POLICY = (
 MAX_UPLOAD_MB = _int("ISMS_MAX_UPLOAD_MB", 100, 1, 10_240)
 MAX_UPLOAD_BYTES = (MAX_UPLOAD_MB + 1) * 1024 * 1024
 MAX_BODY_BYTES = _int("ISMS_MAX_BODY_MB", 2, 1, 1024) * 1024 * 1024
+#: The web import page's upload: the importer's largest file (exchange.limits.MAX_FILE_BYTES,
+#: 50 MB) plus 1 MB for the envelope.
+MAX_IMPORT_BODY_BYTES = 51 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
 
 #: API tokens: the default and the longest validity of a new token, in days.

@@ -112,6 +112,29 @@ def test_the_upload_limit_follows_the_setting(settings):
     assert body_limit("/api/orgs/acme/evidence/12/file") == 11 * 1024**2
     assert body_limit("/api/orgs/acme/evidence/12/versions") == settings.MAX_BODY_BYTES
     assert body_limit("/api/orgs/acme/departments/") == settings.MAX_BODY_BYTES
+    # The web pages' evidence forms take the upload limit too, and no other page does.
+    assert body_limit("/orgs/acme/evidence/upload/") == 11 * 1024**2
+    assert body_limit("/orgs/acme/evidence/12/upload/") == 11 * 1024**2
+    assert body_limit("/orgs/acme/evidence/12/") == settings.MAX_BODY_BYTES
+    assert body_limit("/orgs/acme/registers/people/new/") == settings.MAX_BODY_BYTES
+
+
+def test_the_import_page_takes_the_importers_largest_file(settings):
+    from isms.exchange.limits import MAX_FILE_BYTES
+
+    assert body_limit("/orgs/acme/import/") == settings.MAX_IMPORT_BODY_BYTES
+    assert settings.MAX_IMPORT_BODY_BYTES == MAX_FILE_BYTES + 1024**2
+
+
+def test_a_page_gets_a_readable_413_and_the_api_json(client, organisation, make_member):
+    user, _ = make_member(organisation, Role.ISMS_MANAGER)
+    client.force_login(user)
+    too_big = str(3 * 1024**2)
+    page = client.post("/orgs/acme/registers/people/new/", CONTENT_LENGTH=too_big)
+    assert page.status_code == 413 and page["Content-Type"].startswith("text/plain")
+    assert "at most 2 MB" in page.content.decode()
+    api = client.post("/api/orgs/acme/departments/", CONTENT_LENGTH=too_big)
+    assert api.status_code == 413 and "at most 2 MB" in api.json()["detail"]
 
 
 def test_chunked_and_malformed_lengths_are_refused_unread(api_as, organisation):

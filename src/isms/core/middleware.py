@@ -11,11 +11,16 @@ alone: the body is never read, and no view (so no organisation or token lookup) 
 import re
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 
 API_PREFIX = "/api/"
-#: The evidence upload endpoint (api/evidence.py): the only one that takes a file.
-UPLOAD_PATH = re.compile(r"^/api/orgs/[^/]+/evidence/[^/]+/file/?$")
+#: Where evidence files are uploaded: the API's file endpoint (api/evidence.py) and the web
+#: pages' new-evidence and new-version forms (web/views/evidence.py).
+UPLOAD_PATH = re.compile(
+    r"^/(?:api/orgs/[^/]+/evidence/[^/]+/file|orgs/[^/]+/evidence/(?:upload|\d+/upload))/?$"
+)
+#: The web page that takes a workbook to import (web/views/imports.py).
+IMPORT_PATH = re.compile(r"^/orgs/[^/]+/import/?$")
 _MB = 1024 * 1024
 
 
@@ -34,7 +39,11 @@ class SecurityHeadersMiddleware:
 
 def body_limit(path: str) -> int:
     """The largest request body, in bytes, accepted for ``path``."""
-    return settings.MAX_UPLOAD_BYTES if UPLOAD_PATH.match(path) else settings.MAX_BODY_BYTES
+    if UPLOAD_PATH.match(path):
+        return settings.MAX_UPLOAD_BYTES
+    if IMPORT_PATH.match(path):
+        return settings.MAX_IMPORT_BODY_BYTES
+    return settings.MAX_BODY_BYTES
 
 
 class RequestBodyLimitMiddleware:
@@ -64,12 +73,21 @@ class RequestBodyLimitMiddleware:
         if not (declared.isascii() and declared.isdigit()):  # "²".isdigit() is True
             return JsonResponse({"detail": "Content-Length is not a number"}, status=400)
         if int(declared) > body_limit(request.path_info):
-            if UPLOAD_PATH.match(request.path_info):
+            path = request.path_info
+            if UPLOAD_PATH.match(path):
                 what = f"an evidence file may be at most {settings.MAX_UPLOAD_MB} MB"
+            elif IMPORT_PATH.match(path):
+                largest = settings.MAX_IMPORT_BODY_BYTES // _MB - 1
+                what = f"a file to import may be at most {largest} MB"
             else:
                 what = f"a request body may be at most {settings.MAX_BODY_BYTES // _MB} MB"
-            return JsonResponse(
-                {"detail": f"{what}; this request declares {int(declared) / _MB:.1f} MB"},
-                status=413,
-            )
+            detail = f"{what}; this request declares {int(declared) / _MB:.1f} MB"
+            if not path.startswith(API_PREFIX):
+                # A page's form: the browser shows the answer as it is.
+                return HttpResponse(
+                    f"Too large: {detail}. Go back and choose a smaller file.\n",
+                    status=413,
+                    content_type="text/plain; charset=utf-8",
+                )
+            return JsonResponse({"detail": detail}, status=413)
         return None
