@@ -152,12 +152,13 @@ def fingerprint() -> dict:
     from django.contrib.contenttypes.models import ContentType
 
     from isms.evidence.models import EvidenceLink
+    from isms.exchange.backup import OTHER_APPS_NOT_INCLUDED
 
     skip = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
     counts, rows, m2m = {}, {}, {}
     for model in apps.get_models():
         label = model._meta.label_lower
-        if label in skip:
+        if label in skip or model._meta.app_label in OTHER_APPS_NOT_INCLUDED:
             continue
         counts[label] = model._base_manager.count()
         fields = [f.attname for f in model._meta.concrete_fields]

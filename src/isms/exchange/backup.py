@@ -58,8 +58,17 @@ SECRET_FIELDS = {
         "links sent before stop working; re-issue them (isms awareness links)",
     },
 }
+#: Apps of third parties whose rows are not backed up, with the reason.
+OTHER_APPS_NOT_INCLUDED = {
+    "axes": "sign-in lockouts and attempt logs (django-axes): they start afresh",
+    "otp_totp": "two-factor devices: their keys are secrets; users enrol again after a restore "
+    "(an organisation that requires two-factor sends them to enrolment)",
+    "django_tasks_database": "the background task queue: a mock audit queued or running when "
+    "the backup was taken is not resumed; start it again",
+}
 NOT_INCLUDED = [
     *EXCLUDED_MODELS.values(),
+    *OTHER_APPS_NOT_INCLUDED.values(),
     *(reason for fields in SECRET_FIELDS.values() for reason in fields.values()),
     "sessions: everyone logs in again",
     "content types and permissions: migrate recreates them; references to them are stored "
