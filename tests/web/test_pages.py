@@ -91,6 +91,49 @@ def test_the_portfolio_lists_each_organisation_with_its_latest_conclusion(
     assert "No mock audit yet" in page
 
 
+def test_the_portfolio_shows_open_major_ncs_and_the_next_audit(
+    signed_in, organisation, other_organisation, django_assert_max_num_queries
+):
+    from isms.audits.models import ExternalAudit, Nonconformity
+    from isms.core.services import set_membership
+
+    client = signed_in(organisation)
+    set_membership(other_organisation, client.user, Role.VIEWER)
+    today = timezone.localdate()
+    for ref, grade, status in [
+        ("NC-1", "major", "open"),
+        ("NC-2", "major", "action_planned"),
+        ("NC-3", "major", "closed"),
+        ("NC-4", "minor", "open"),
+    ]:
+        Nonconformity.objects.create(
+            organisation=organisation,
+            ref=ref,
+            source="other",
+            grade=grade,
+            status=status,
+            raised_on=today,
+            reference="A.5.15",
+        )
+    for ref, days, held in [("S1", -10, None), ("S2", 40, None), ("R1", 400, None)]:
+        ExternalAudit.objects.create(
+            organisation=organisation,
+            ref=ref,
+            kind="stage2",
+            certification_body="CB",
+            planned_on=today + dt.timedelta(days=days),
+            held_on=held,
+        )
+    with django_assert_max_num_queries(8):
+        page = client.get("/").content.decode()
+    table = page[page.index("<tbody>") :]
+    acme = table[table.index("Acme Ltd") : table.index("Globex Corporation")]
+    assert '<td class="num major">2</td>' in acme, "open majors: closed and minors left out"
+    assert (today + dt.timedelta(days=40)).isoformat() in acme, "the next audit not yet held"
+    globex = table[table.index("Globex Corporation") :]
+    assert "none planned" in globex
+
+
 def test_an_organisation_page_shows_the_latest_run_and_the_trend(signed_in, organisation):
     client = signed_in(organisation, Role.VIEWER)
     _run(organisation, "recommendation deferred", majors=1, run_at=timezone.now() - dt.timedelta(1))

@@ -16,6 +16,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     Subquery,
@@ -63,16 +64,41 @@ def _latest_runs(organisations) -> dict[int, Assessment]:
 
 @login_required
 def home(request) -> HttpResponse:
-    """The organisations the user belongs to, each with its latest mock-audit conclusion: a
-    consultant's portfolio, or one line for a member of one organisation."""
+    """The organisations the user belongs to, each with its latest mock-audit conclusion, its
+    open major nonconformities and its next certification-body audit: a consultant's portfolio,
+    or one line for a member of one organisation (four queries however many)."""
     memberships = list(
         Membership.objects.filter(user=request.user, is_active=True)
         .select_related("organisation")
         .order_by("organisation__name")
     )
-    latest = _latest_runs([m.organisation for m in memberships])
+    organisations = [m.organisation for m in memberships]
+    latest = _latest_runs(organisations)
+    open_majors = dict(
+        Nonconformity.objects.filter(organisation__in=organisations, grade="major")
+        .exclude(status=Nonconformity.Status.CLOSED)
+        .values("organisation_id")
+        .annotate(count=Count("pk"))
+        .values_list("organisation_id", "count")
+    )
+    next_audits = dict(
+        ExternalAudit.objects.filter(
+            organisation__in=organisations,
+            held_on__isnull=True,
+            planned_on__gte=timezone.localdate(),
+        )
+        .values("organisation_id")
+        .annotate(first=Min("planned_on"))
+        .values_list("organisation_id", "first")
+    )
     rows = [
-        {"membership": m, "organisation": m.organisation, "run": latest.get(m.organisation_id)}
+        {
+            "membership": m,
+            "organisation": m.organisation,
+            "run": latest.get(m.organisation_id),
+            "open_majors": open_majors.get(m.organisation_id, 0),
+            "next_audit": next_audits.get(m.organisation_id),
+        }
         for m in memberships
     ]
     return render(request, "web/home.html", {"rows": rows})
