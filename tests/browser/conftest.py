@@ -4,8 +4,8 @@ installed by scripts/browser-deps.sh) against pytest-django's live server.
 - One browser per test session (so one per xdist worker), a fresh context (cookies, storage)
   per test.
 - The live server needs ``transactional_db``: rows are committed so the server thread sees them,
-  and the tables are emptied after each test. The catalogue, which the session loads once for
-  every other test, is loaded again after that flush (see ``_catalogue_kept``).
+  and the tables are emptied after each test. The catalogue, which the session loads once, is
+  loaded again after that flush for the next test (``pytest_runtest_teardown``).
 - Every page a test visits through :class:`Visit` is screenshotted to ``ISMS_SCREENSHOTS``
   (default ``var/screenshots``) as ``<test name>/NN-<page>.png``.
 - A console error or an uncaught page error (a CSP violation is one) fails the test.
@@ -24,6 +24,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
+from pytest_django.plugin import blocking_manager_key
 
 from isms.catalog.loader import load_catalog
 from isms.core.models import Organisation
@@ -81,17 +82,25 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
-@pytest.fixture
-def _catalogue_kept(django_db_blocker):
-    """Requested before ``transactional_db`` (so torn down after its flush): puts back the
-    catalogue that every later test of this worker expects."""
-    yield
-    with django_db_blocker.unblock():
-        load_catalog()
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a live-server test's tables were emptied (the flush of ``transactional_db``, the
+    last of its teardown), load the catalogue again for the next test of this worker, which
+    expects it as the session loaded it (pytest-django runs transactional tests after the
+    others, so the next one is usually another browser test). A fixture cannot do this:
+    pytest-django's autouse live-server helper sets up ``transactional_db`` first, so it is
+    torn down last."""
+    result = yield
+    # With no next test the session has ended and the test databases are gone: the settings
+    # name the real database again, which is never touched.
+    if nextitem is not None and "live_server" in getattr(item, "fixturenames", ()):
+        with item.config.stash[blocking_manager_key].unblock():
+            load_catalog()
+    return result
 
 
 @pytest.fixture
-def site(_catalogue_kept, transactional_db, live_server):
+def site(transactional_db, live_server):
     """The live server's base URL, on a database with the catalogue loaded."""
     return live_server.url
 
@@ -206,6 +215,8 @@ def visit(browser, site, request):
     page.set_default_navigation_timeout(30_000)
     folder = Path(os.environ.get("ISMS_SCREENSHOTS") or ROOT / "var" / "screenshots")
     tab = Visit(page, site, folder / _folder_name(request.node.name))
+    for old in tab.shots.glob("[0-9][0-9]-*.png"):  # a previous run's pages
+        old.unlink()
 
     def on_console(message):
         # A page answered 4xx on purpose (422 for a form with problems, 403, 409) is logged as
@@ -214,7 +225,8 @@ def visit(browser, site, request):
             tab.errors.append(f"console {message.type}: {message.text}")
 
     def on_response(response):
-        if response.status >= 400 and response.request.resource_type != "document":
+        kind = response.request.resource_type
+        if response.status >= 500 or (response.status >= 400 and kind != "document"):
             tab.errors.append(
                 f"{response.status} for {response.request.resource_type} {response.url}"
             )
