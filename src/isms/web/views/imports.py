@@ -364,20 +364,22 @@ def _page(request, organisation, membership, status=200, **context) -> HttpRespo
     return render(request, "web/imports/import.html", context, status=status)
 
 
-def _preview(request, organisation, membership, file: Path, pending_id: str, source: str):
-    """Read and check the pending file; keep what the check saw for the import."""
+def _read(request, organisation, membership, file: Path, source: str):
+    """(the file's sheets, None), or (None, the page saying why it cannot be read); an
+    unreadable upload is not kept."""
     try:
-        sheets = read_untrusted(file, source)
+        return read_untrusted(file, source), None
     except ReadError as error:
         _forget(request, organisation)
-        return _page(
-            request,
-            organisation,
-            membership,
-            422,
-            source=source,
-            problems=_problem_rows(error.problems, []),
-        )
+        problems = _problem_rows(error.problems, [])
+        return None, _page(request, organisation, membership, 422, source=source, problems=problems)
+
+
+def _preview(request, organisation, membership, file: Path, pending_id: str, source: str):
+    """Read and check the pending file; keep what the check saw for the import."""
+    sheets, unreadable = _read(request, organisation, membership, file, source)
+    if unreadable is not None:
+        return unreadable
     with acting_as(request.user):
         outcome = check_import(organisation, sheets)
     if outcome.problems:
@@ -435,18 +437,9 @@ def import_page(request, slug: str) -> HttpResponse:
     if request.POST.get("action") != "import":
         return _preview(request, organisation, membership, file, pending_id, source)
     seen = json.loads((file.parent / "seen.json").read_text())
-    try:
-        sheets = read_untrusted(file, source)
-    except ReadError as error:
-        _forget(request, organisation)
-        return _page(
-            request,
-            organisation,
-            membership,
-            422,
-            source=source,
-            problems=_problem_rows(error.problems, []),
-        )
+    sheets, unreadable = _read(request, organisation, membership, file, source)
+    if unreadable is not None:
+        return unreadable
     with acting_as(request.user):
         outcome = apply_import(organisation, sheets, seen)
     if outcome.problems:
