@@ -357,7 +357,7 @@ def _page(request, organisation, membership, status=200, **context) -> HttpRespo
         "organisation": organisation,
         "may_import": can(membership, Action.IMPORT),
         "accepted": ",".join(ACCEPTED_SUFFIXES),
-        "max_mb": min(limits.MAX_FILE_BYTES, settings.MAX_BODY_BYTES) // limits.MiB,
+        "max_mb": limits.MAX_FILE_BYTES // limits.MiB,
         "sheets": [register.sheet for register in all_registers()],
         **context,
     }
