@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 from isms.core.permissions import Role
 from isms.people.models import Department, Person
 from isms.web.views import imports
+from tests.exchange import crafted
 
 pytestmark = pytest.mark.django_db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -299,3 +300,16 @@ def test_pending_files_are_outside_every_served_folder(settings):
     for served in (settings.MEDIA_ROOT, settings.STATIC_ROOT):
         assert not root.is_relative_to(Path(served).resolve())
     assert oct(root.stat().st_mode & 0o777) == "0o700"
+
+
+def test_a_workbook_declaring_every_cell_is_refused_by_the_readers_limits(signed_in, organisation):
+    """1.6 KB that would make the reader allocate every cell of a sheet: the same message as
+    ``isms import``, nothing kept."""
+    body = '<dimension ref="A1:XFD1048576"/>' + crafted.rows(
+        (1, crafted.text_cell("A1", "email")), (1048576, crafted.text_cell("XFD1048576", "x"))
+    )
+    client = signed_in(organisation)
+    response = upload(client, organisation.slug, crafted.workbook({"People": body}))
+    assert response.status_code == 422
+    assert b"the sheet declares 1,048,576 rows x 16,384 columns" in response.content
+    assert pending_folders() == []
