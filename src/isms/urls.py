@@ -9,7 +9,8 @@ from isms.core.views import api_not_found, health
 urlpatterns = [
     path("health", health, name="health"),
     path("api/", api.urls),
-    re_path(r"^api/(?P<path>.*)$", api_not_found),
+    # (?s): an address with a newline in it is an API address too (and gets JSON).
+    re_path(r"^api/(?P<path>(?s:.*))$", api_not_found),
     path("awareness/", include("isms.people.urls")),
     path("", include("isms.web.urls")),
 ]

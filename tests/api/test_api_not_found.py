@@ -6,8 +6,16 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("method", ["get", "post", "patch", "delete"])
-def test_an_unmatched_api_address_is_json_404(client, method):
-    response = getattr(client, method)("/api/orgs/acme/evidence/not-a-number/file")
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/orgs/acme/evidence/not-a-number/file",
+        # A newline in the address (found by schemathesis): still the API's JSON, not a page.
+        "/api/orgs/acme/awareness/campaigns/%0A%C3%96/results",
+    ],
+)
+def test_an_unmatched_api_address_is_json_404(client, method, path):
+    response = getattr(client, method)(path)
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert "no such API endpoint" in response.json()["detail"]
