@@ -205,9 +205,6 @@ class Visit:
 def visit(browser, site, request):
     """A fresh browser context (no cookies) at 1280 px; fails the test on console errors."""
     context = browser.new_context(viewport=DESKTOP, base_url=site)
-    # The pages declare no icon, so Chromium asks for /favicon.ico, which is a 404 (and a console
-    # error) on every page; answered empty here until the layout declares one.
-    context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
     page = context.new_page()
     # Generous for a busy CI machine: the first page of a worker loads every view module (about
     # 4 s on an idle one), and two workers share the cores with their Chromium.

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from django.test import Client
 from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
 from typer.testing import CliRunner
@@ -32,13 +31,11 @@ def _keep_the_test_connection(monkeypatch):
 
 
 @pytest.fixture
-def signed_in(make_member):
-    def sign_in(organisation, role=Role.INTERNAL_AUDITOR):
-        user, _ = make_member(organisation, role)
-        client = Client()
-        client.force_login(user)
-        client.user = user
-        return client
+def signed_in(sign_in_as):
+    """Signed in as an internal auditor unless told otherwise."""
+
+    def sign_in(organisation, role=Role.INTERNAL_AUDITOR, **options):
+        return sign_in_as(organisation, role, **options)
 
     return sign_in
 

@@ -23,18 +23,6 @@ VALUES = {
 
 
 @pytest.fixture
-def signed_in(make_member):
-    def sign_in(organisation, role=Role.ISMS_MANAGER):
-        user, _ = make_member(organisation, role)
-        client = Client()
-        client.force_login(user)
-        client.user = user
-        return client
-
-    return sign_in
-
-
-@pytest.fixture
 def staff(organisation):
     sales = Department.objects.create(organisation=organisation, name="Sales")
     return [

@@ -6,25 +6,12 @@ import datetime as dt
 import re
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from isms.core.permissions import Role
 from isms.readiness.models import Assessment, AssessmentFinding
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def signed_in(make_member):
-    def sign_in(organisation, role=Role.ISMS_MANAGER):
-        user, _ = make_member(organisation, role)
-        client = Client()
-        client.force_login(user)
-        client.user = user
-        return client
-
-    return sign_in
 
 
 def _run(organisation, **extra):

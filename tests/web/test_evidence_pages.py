@@ -8,7 +8,6 @@ import re
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.utils import timezone
 
 from isms.catalog.models import Control
@@ -22,18 +21,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def media(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "files"
-
-
-@pytest.fixture
-def signed_in(make_member):
-    def sign_in(organisation, role=Role.ISMS_MANAGER):
-        user, _ = make_member(organisation, role)
-        client = Client()
-        client.force_login(user)
-        client.user = user
-        return client
-
-    return sign_in
 
 
 def soa(organisation, ref, frequency="", applicable=True):

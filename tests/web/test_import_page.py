@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from openpyxl import Workbook, load_workbook
 
 from isms.core.permissions import Role
@@ -23,18 +22,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @pytest.fixture(autouse=True)
 def _private_data_dir(settings, tmp_path):
     settings.DATA_DIR = tmp_path / "data"
-
-
-@pytest.fixture
-def signed_in(make_member):
-    def sign_in(organisation, role=Role.ISMS_MANAGER):
-        user, _ = make_member(organisation, role)
-        client = Client()
-        client.force_login(user)
-        client.user = user
-        return client
-
-    return sign_in
 
 
 def workbook(sheets: dict[str, list[list]]) -> bytes:

@@ -4,7 +4,6 @@ auditors (a refusal lists the independence reasons), sampling and recording the 
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from isms.audits.models import AuditChecklistItem, InternalAudit
@@ -18,16 +17,11 @@ AUDITORS = (Role.OWNER, Role.ISMS_MANAGER, Role.INTERNAL_AUDITOR)
 
 
 @pytest.fixture
-def signed_in(make_member):
-    def sign_in(organisation, role=Role.INTERNAL_AUDITOR, email=""):
-        user, _ = make_member(organisation, role)
-        if email:
-            user.email = email
-            user.save()
-        client = Client()
-        client.force_login(user)
-        client.user = user
-        return client
+def signed_in(sign_in_as):
+    """Signed in as an internal auditor unless told otherwise."""
+
+    def sign_in(organisation, role=Role.INTERNAL_AUDITOR, **options):
+        return sign_in_as(organisation, role, **options)
 
     return sign_in
 

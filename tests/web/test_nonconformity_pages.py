@@ -4,7 +4,6 @@ each step a form for the roles that manage NCs, refusals explained, stale forms 
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from isms.audits.models import Nonconformity
@@ -17,21 +16,6 @@ TODAY = timezone.localdate()
 DAY = dt.timedelta(days=1)
 MANAGERS = (Role.OWNER, Role.ISMS_MANAGER, Role.INTERNAL_AUDITOR)
 OTHERS = (Role.CONTRIBUTOR, Role.VIEWER)
-
-
-@pytest.fixture
-def signed_in(make_member):
-    def sign_in(organisation, role=Role.ISMS_MANAGER, email=""):
-        user, _ = make_member(organisation, role)
-        if email:
-            user.email = email
-            user.save()
-        client = Client()
-        client.force_login(user)
-        client.user = user
-        return client
-
-    return sign_in
 
 
 def _nc(organisation, ref="NC-2026-001", **values):

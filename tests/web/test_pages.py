@@ -5,7 +5,6 @@ import datetime as dt
 import re
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from isms.core.models import Organisation
@@ -31,18 +30,6 @@ def _run(organisation, verdict, majors=0, **extra):
         "rule_versions": {},
     }
     return Assessment.objects.create(organisation=organisation, **{**defaults, **extra})
-
-
-@pytest.fixture
-def signed_in(make_member):
-    def sign_in(organisation, role=Role.ISMS_MANAGER):
-        user, _ = make_member(organisation, role)
-        client = Client()
-        client.force_login(user)
-        client.user = user
-        return client
-
-    return sign_in
 
 
 @pytest.mark.parametrize("path", ["/", "/orgs/acme/"])

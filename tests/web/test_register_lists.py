@@ -7,25 +7,12 @@ import io
 import re
 
 import pytest
-from django.test import Client
 
 from isms.controls.models import SoAEntry
 from isms.core.permissions import Role
 from isms.operations.models import Supplier
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def signed_in(make_member):
-    def sign_in(organisation, role=Role.ISMS_MANAGER):
-        user, _ = make_member(organisation, role)
-        client = Client()
-        client.force_login(user)
-        client.user = user
-        return client
-
-    return sign_in
 
 
 def _suppliers(organisation, count=6):
