@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
 from isms.core.permissions import Role
+from isms.exchange import untrusted
 from isms.people.models import Department, Person
 from isms.web.views import imports
 from tests.exchange import crafted
@@ -273,7 +274,7 @@ def test_an_abandoned_upload_is_deleted_after_it_expires(signed_in, organisation
 
 def test_the_file_is_read_in_a_child_that_its_limits_stop(signed_in, organisation, monkeypatch):
     """With room for nothing, the child dies before reading; the page says so, nothing kept."""
-    monkeypatch.setattr(imports, "CHILD_MEMORY_BYTES", 16 * 1024 * 1024)
+    monkeypatch.setattr(untrusted, "CHILD_MEMORY_BYTES", 16 * 1024 * 1024)
     client = signed_in(organisation)
     response = upload(client, organisation.slug, workbook(FIXED))
     assert response.status_code == 422

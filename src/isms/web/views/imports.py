@@ -12,14 +12,11 @@ versions the preview saw)."""
 
 import contextlib
 import copy
-import datetime as dt
 import json
 import os
 import re
 import secrets
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -35,7 +32,7 @@ from django.urls import path
 from isms.core.actor import acting_as
 from isms.core.permissions import Action, can, require
 from isms.core.registers import all_registers
-from isms.exchange import limits
+from isms.exchange import limits, untrusted
 from isms.exchange.importer import BUSY_MESSAGE, Importer, ImportReport, serialise_writes
 from isms.exchange.problems import ImportRejected, Problem, printable
 from isms.exchange.readers import FormulaCell, ReadError, Sheet
@@ -46,10 +43,6 @@ from isms.web.access import organisation_for
 ACCEPTED_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".yaml", ".yml")
 #: How long an uploaded file waits between its preview and the import.
 PENDING_SECONDS = 3600
-#: The reading child process: address space and CPU seconds (a workbook at the readers' limits
-#: reads in well under both).
-CHILD_MEMORY_BYTES = 2 * 1024 * 1024 * 1024
-CHILD_CPU_SECONDS = 120
 #: Session key: per organisation slug, the pending upload's id and file name.
 SESSION_KEY = "isms_pending_imports"
 #: Characters of a cell's value shown beside its problem.
@@ -132,104 +125,15 @@ def _forget(request, organisation) -> None:
         request.session[SESSION_KEY] = pending
 
 
-# -- reading in a child process --------------------------------------------------------------
-
-#: The child: limits itself first, then reads with isms.exchange.readers and prints the sheets
-#: as JSON (dates and formula cells tagged), never pickle: the parent trusts no byte of it.
-_CHILD = r"""
-import datetime as dt, json, resource, sys
-memory, cpu = int(sys.argv[2]), int(sys.argv[3])
-resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
-resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-from pathlib import Path
-from isms.exchange.readers import FormulaCell, ReadError, read_path
-
-def cell(value):
-    if isinstance(value, FormulaCell):
-        return {"formula": [value.ref, value.formula, value.has_result]}
-    if isinstance(value, dt.datetime):
-        return {"datetime": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {"date": value.isoformat()}
-    if isinstance(value, dt.time):
-        return {"time": value.isoformat()}
-    if isinstance(value, dt.timedelta):
-        return {"seconds": value.total_seconds()}
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
-
-try:
-    sheets = read_path(Path(sys.argv[1]))
-except ReadError as error:
-    out = {"problems": [
-        [p.sheet, p.row, p.column, p.message, p.row_label] for p in error.problems
-    ]}
-else:
-    out = {"sheets": [
-        {"name": s.name, "header": s.header, "row_label": s.row_label,
-         "rows": [[n, {k: cell(v) for k, v in row.items()}] for n, row in s.rows]}
-        for s in sheets
-    ]}
-sys.stdout.write(json.dumps(out))
-"""
-
-
-def _cell(value):
-    if isinstance(value, dict):
-        if "formula" in value:
-            ref, formula, has_result = value["formula"]
-            return FormulaCell(str(ref), str(formula), bool(has_result))
-        if "datetime" in value:
-            return dt.datetime.fromisoformat(value["datetime"])
-        if "date" in value:
-            return dt.date.fromisoformat(value["date"])
-        if "time" in value:
-            return dt.time.fromisoformat(value["time"])
-        if "seconds" in value:
-            return dt.timedelta(seconds=value["seconds"])
-        return str(value)
-    return value
-
-
 def read_untrusted(file: Path, source: str) -> list[Sheet]:
-    """The sheets of ``file`` as ``isms import`` reads them, read in a child process limited
-    to CHILD_MEMORY_BYTES of memory and CHILD_CPU_SECONDS of CPU: a file that gets past the
-    readers' own checks and still explodes kills only the child. Raises ReadError."""
-    unreadable = ReadError(
-        [Problem(source, message="the file could not be read within the limits")]
-    )
+    """The sheets of the stored upload, read in the limited child process; problems name the
+    file as the user uploaded it."""
     try:
-        command = [sys.executable, "-I", "-c", _CHILD, str(file)]
-        command += [str(CHILD_MEMORY_BYTES), str(CHILD_CPU_SECONDS)]
-        done = subprocess.run(  # noqa: S603 (our own interpreter and code, the path is ours)
-            command,
-            capture_output=True,
-            timeout=CHILD_CPU_SECONDS * 2,
-            env={"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8", "TMPDIR": str(file.parent)},
-            cwd=file.parent,
-        )
-        if done.returncode != 0:
-            raise unreadable
-        out = json.loads(done.stdout)
-    except (subprocess.TimeoutExpired, ValueError, OSError):
-        raise unreadable from None
-    if "problems" in out:
-        problems = [
-            Problem(str(sheet), row, column, str(message), row_label=str(label))
-            for sheet, row, column, message, label in out["problems"]
-        ]
-        raise ReadError([_named(problem, file.name, source) for problem in problems])
-    return [
-        Sheet(
-            str(sheet["name"]),
-            [str(name) for name in sheet["header"]],
-            [(int(n), {str(k): _cell(v) for k, v in row.items()}) for n, row in sheet["rows"]],
-            row_label=str(sheet["row_label"]),
-        )
-        for sheet in out["sheets"]
-    ]
+        return untrusted.read_untrusted(file)
+    except ReadError as error:
+        raise ReadError(
+            [_named(problem, file.name, source) for problem in error.problems]
+        ) from None
 
 
 def _named(problem: Problem, stored: str, source: str) -> Problem:
