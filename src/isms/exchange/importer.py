@@ -196,6 +196,28 @@ class Importer:
                 known.update(row.key for row in parsed.rows if row.key is not None)
         return known
 
+    def checked_state(self) -> dict:
+        """The row versions and keys of every register the file writes, as :meth:`validate` saw
+        them, as JSON-able data: a check made in one request and written in a later one (the web
+        import page's preview, then its import) hands this over."""
+        state = {}
+        for sheet, parsed in self.parsed.items():
+            keys = self.keys_in_database(parsed.register.model)
+            state[sheet] = {
+                "versions": [[pk, version] for pk, version in self._versions[sheet].items()],
+                "keys": [[list(key), pk] for key, pk in keys.items()],
+            }
+        return state
+
+    def assume_checked(self, state: dict) -> None:
+        """Check against what an earlier check saw (:meth:`checked_state`), not what was read
+        just now: a record changed, created or deleted since then is refused by the
+        check-unchanged step when the import writes."""
+        for sheet, parsed in self.parsed.items():
+            saw = state.get(sheet, {"versions": [], "keys": []})
+            self._versions[sheet] = {int(pk): int(version) for pk, version in saw["versions"]}
+            self._keys[parsed.register.model] = {tuple(key): int(pk) for key, pk in saw["keys"]}
+
     def keys_in_database(self, model) -> dict[Key, int]:
         if model not in self._keys:
             if model in (Control, Clause):

@@ -11,7 +11,6 @@ any row whose record changed after the preview (the importer's check-unchanged, 
 versions the preview saw)."""
 
 import contextlib
-import copy
 import json
 import os
 import re
@@ -164,27 +163,6 @@ def _database_problem(error: Exception) -> list[Problem]:
     return [Problem("database", message=f"the database refused the import: {error}")]
 
 
-def _seen(importer: Importer) -> dict:
-    """The row versions and keys of every register the file writes, as the check saw them."""
-    seen = {}
-    for sheet, parsed in importer.parsed.items():
-        keys = importer.keys_in_database(parsed.register.model)
-        seen[sheet] = {
-            "versions": [[pk, version] for pk, version in importer._versions[sheet].items()],
-            "keys": [[list(key), pk] for key, pk in keys.items()],
-        }
-    return copy.deepcopy(seen)
-
-
-def _restore_seen(importer: Importer, seen: dict) -> None:
-    """Make the importer check against what the preview saw, not what it read just now: a
-    record changed, created or deleted since the preview is refused by check_unchanged."""
-    for sheet, parsed in importer.parsed.items():
-        saw = seen.get(sheet, {"versions": [], "keys": []})
-        importer._versions[sheet] = {int(pk): int(version) for pk, version in saw["versions"]}
-        importer._keys[parsed.register.model] = {tuple(key): int(pk) for key, pk in saw["keys"]}
-
-
 def check_import(organisation, sheets: list[Sheet]) -> Outcome:
     """Validate ``sheets`` and do the whole import in a transaction that is rolled back: every
     problem, or what the import would create and update, and the versions it saw."""
@@ -192,7 +170,7 @@ def check_import(organisation, sheets: list[Sheet]) -> Outcome:
     importer.validate()
     if importer.problems:
         return Outcome(problems=importer.problems)
-    seen = _seen(importer)
+    seen = importer.checked_state()
     try:
         with transaction.atomic():
             serialise_writes(organisation)
@@ -217,7 +195,7 @@ def apply_import(organisation, sheets: list[Sheet], seen: dict) -> Outcome:
     try:
         with transaction.atomic():
             serialise_writes(organisation)
-            _restore_seen(importer, seen)
+            importer.assume_checked(seen)
             importer.check_unchanged()
             importer.recheck_rows()
             return Outcome(report=importer.write())
