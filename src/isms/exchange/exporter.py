@@ -77,7 +77,7 @@ def export_organisation(organisation) -> dict[str, Rows]:
     return {r.sheet: export_register(r, organisation) for r in all_registers()}
 
 
-def _guard(value):
+def guard_formula(value):
     """Keep spreadsheet programs from executing a text cell as a formula (CSV)."""
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
@@ -120,7 +120,7 @@ def write_csv_folder(data: dict[str, Rows], folder: Path) -> list[Path]:
         writer.writerow(register.columns)
         for row in data.get(register.sheet, []):
             writer.writerow(
-                ["" if row.get(c) is None else _guard(row.get(c)) for c in register.columns]
+                ["" if row.get(c) is None else guard_formula(row.get(c)) for c in register.columns]
             )
         path.write_text(buffer.getvalue(), encoding="utf-8")
         written.append(path)

@@ -11,6 +11,7 @@ from operator import or_
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import (
@@ -35,11 +36,11 @@ from isms.core.actor import acting_as
 from isms.core.models import Organisation
 from isms.core.permissions import Action, can, require
 from isms.core.registers import all_registers
+from isms.evidence.models import EvidenceLink
 from isms.exchange.columns import FORMULA_TRIGGERS, Kind, columns_of
-from isms.exchange.exporter import _guard as guard_formula
-from isms.exchange.exporter import export_register
+from isms.exchange.exporter import export_register, guard_formula
 from isms.exchange.importer import import_sheets, lock_for_update, serialise_writes
-from isms.exchange.keys import target_key_field
+from isms.exchange.keys import key_lookups, target_key_field
 from isms.exchange.problems import ImportRejected
 from isms.exchange.readers import Sheet
 from isms.web.access import organisation_for, register_named
@@ -373,10 +374,91 @@ def register_export(request, slug: str, name: str, kind: str) -> HttpResponse:
     )
 
 
+#: Records listed per register that refers to a record (the count says how many in all).
+REFERRERS_SHOWN = 10
+
+
+def _register_of_model() -> dict:
+    return {register.model: register for register in all_registers()}
+
+
+def _references(register, organisation, pk: int, record: dict) -> list[dict]:
+    """The records this one points at (its reference columns), each with its register: one
+    query for all of them."""
+    by_model = _register_of_model()
+    columns = [
+        c
+        for c in columns_of(register)
+        if c.kind is Kind.REFERENCE and by_model.get(c.target) is not None
+    ]
+    if not columns:
+        return []
+    ids = (
+        register.model.objects.filter(organisation=organisation, pk=pk)
+        .values(*(c.field.attname for c in columns))
+        .first()
+        or {}
+    )
+    return [
+        {
+            "column": c,
+            "register": by_model[c.target],
+            "pk": ids[c.field.attname],
+            "label": record.get(c.name) or ids[c.field.attname],
+        }
+        for c in columns
+        if ids.get(c.field.attname) is not None
+    ]
+
+
+def _referrers(register, organisation, pk: int) -> list[dict]:
+    """The records of other registers that point at this one: per referring register and
+    field, how many and the first REFERRERS_SHOWN with their keys (two queries each; a
+    model has a fixed number of such relations, whatever the data)."""
+    by_model = _register_of_model()
+    found = []
+    for relation in register.model._meta.related_objects:
+        source = by_model.get(relation.related_model)
+        if source is None or not (relation.one_to_many or relation.one_to_one):
+            continue
+        rows = source.model.objects.filter(
+            organisation=organisation, **{relation.field.name: pk}
+        ).order_by(*key_lookups(source), "pk")
+        count = rows.count()
+        if not count:
+            continue
+        shown = [
+            {"pk": values[0], "key": " / ".join(str(v) for v in values[1:])}
+            for values in rows.values_list("pk", *key_lookups(source))[:REFERRERS_SHOWN]
+        ]
+        found.append(
+            {
+                "register": source,
+                "field": relation.field.name,
+                "count": count,
+                "records": shown,
+            }
+        )
+    return found
+
+
+def _evidence_of(register, organisation, pk: int) -> list:
+    """The evidence linked to this record (the evidence register's links), newest first."""
+    content_type = ContentType.objects.get_for_model(register.model)
+    return list(
+        EvidenceLink.objects.filter(
+            organisation=organisation, content_type=content_type, object_id=pk
+        )
+        .select_related("evidence")
+        .order_by("-evidence__collected_on", "evidence__ref")[:50]
+    )
+
+
 @login_required
 def record_detail(request, slug: str, name: str, pk: int) -> HttpResponse:
-    """One record: every field as the import format writes it, and its change history (who,
-    when, what changed from what), newest first."""
+    """One record: every field as the import format writes it, the records it points at and
+    those that point at it, its evidence, and its change history (who, when, what changed from
+    what), newest first."""
     organisation, membership = organisation_for(request, slug)
     register = register_named(name)
     records = export_register(register, organisation, pks=[pk], with_ids=True)
@@ -408,6 +490,9 @@ def record_detail(request, slug: str, name: str, pk: int) -> HttpResponse:
         "record": record,
         "fields": fields,
         "history": history,
+        "references": _references(register, organisation, pk, record),
+        "referrers": _referrers(register, organisation, pk),
+        "evidence": _evidence_of(register, organisation, pk),
         "may_edit": can(membership, Action.EDIT_REGISTERS),
         "may_delete": can(membership, Action.DELETE_RECORDS),
     }
