@@ -6,8 +6,18 @@ import subprocess
 import sys
 
 
+def _inherited() -> dict:
+    """This process's environment without our settings, and without what the browser tests set
+    for themselves (DJANGO_ALLOW_ASYNC_UNSAFE, which `check --deploy` rightly refuses)."""
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("ISMS_", "DATABASE")) and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
+
+
 def run_settings(tmp_path, **env):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("ISMS_", "DATABASE"))}
+    environment = _inherited()
     environment.update({"ISMS_DATA_DIR": str(tmp_path), **env})
     code = (
         "import isms.settings as s; "
@@ -73,7 +83,7 @@ PRODUCTION = {
 
 
 def check_deploy(tmp_path, **env):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("ISMS_", "DATABASE"))}
+    environment = _inherited()
     environment.update({"ISMS_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "isms.settings"})
     environment.update(env)
     return subprocess.run(
