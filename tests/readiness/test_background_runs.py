@@ -151,6 +151,31 @@ def test_a_run_whose_worker_stopped_midway_reads_as_failed(
     assert not Assessment.objects.exists()
 
 
+def test_a_run_whose_worker_was_killed_outright_reads_as_failed_after_a_while(
+    organisation, make_member, django_capture_on_commit_callbacks
+):
+    """SIGKILL leaves the task "running" in the queue for ever; after STALLED_AFTER the request
+    reads as failed with a reason, and before that it is still running."""
+    from django.utils import timezone
+
+    from isms.readiness.tasks import STALLED_AFTER
+
+    user, _ = make_member(organisation, Role.ISMS_MANAGER)
+    request = queue(organisation, user, capture=django_capture_on_commit_callbacks)
+    request.refresh_from_db()
+    DBTaskResult.objects.filter(pk=request.task_id).update(status="RUNNING")
+    started = timezone.now() - dt.timedelta(minutes=10)
+    AssessmentRequest.objects.filter(pk=request.pk).update(status="running", started_at=started)
+    request.refresh_from_db()
+    assert settled(request).status == "running", "ten minutes in: still running"
+    long_ago = timezone.now() - STALLED_AFTER - dt.timedelta(minutes=1)
+    AssessmentRequest.objects.filter(pk=request.pk).update(started_at=long_ago)
+    request.refresh_from_db()
+    settled(request)
+    assert request.status == "failed" and "worker was probably stopped" in request.error
+    assert request.finished_at is not None and not Assessment.objects.exists()
+
+
 def test_a_request_already_taken_is_not_run_twice(
     organisation, make_member, django_capture_on_commit_callbacks
 ):

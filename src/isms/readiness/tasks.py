@@ -7,6 +7,7 @@ The worker runs the same engine and stores the run with the same function as ``i
 that a page or a client polling the status can show it.
 """
 
+import datetime as dt
 import logging
 
 from django.db import transaction
@@ -87,23 +88,39 @@ def run_requested_assessment(request_id: int) -> int | None:
 INTERRUPTED = "The background worker stopped before the mock audit finished, so nothing was stored. Run it again."  # noqa: E501
 
 
+#: What a user reads when a run has shown no result long after it started: its worker was
+#: killed outright (the task queue still says running).
+STALLED = (
+    "The mock audit has not finished {hours} hours after it started: its background worker "
+    "was probably stopped. Nothing was stored. Run it again."
+)
+#: After this long a running request is taken for dead. A mock audit of the largest
+#: organisation takes minutes; this is far beyond any real run.
+STALLED_AFTER = dt.timedelta(hours=2)
+
+
 def settled(request: AssessmentRequest) -> AssessmentRequest:
     """``request``, marked failed if its task ended without finishing it (the worker was made to
-    stop in the middle of the run); one query while a request is unfinished, none after."""
+    stop in the middle of the run), or if it has been running for STALLED_AFTER (a worker
+    killed outright leaves its task "running" for ever); one query while a request is
+    unfinished, none after."""
     if request.finished or not request.task_id:
         return request
     from django_tasks_db.models import DBTaskResult
 
-    ended = DBTaskResult.objects.filter(
+    error = None
+    now = timezone.now()
+    if request.started_at and now - request.started_at > STALLED_AFTER:
+        error = STALLED.format(hours=int(STALLED_AFTER.total_seconds() // 3600))
+    elif DBTaskResult.objects.filter(
         pk=request.task_id, status__in=["FAILED", "SUCCESSFUL"]
-    ).exists()
-    if ended:
+    ).exists():
+        error = INTERRUPTED
+    if error:
         AssessmentRequest.objects.filter(
             pk=request.pk,
             status__in=[AssessmentRequest.Status.QUEUED, AssessmentRequest.Status.RUNNING],
-        ).update(
-            status=AssessmentRequest.Status.FAILED, error=INTERRUPTED, finished_at=timezone.now()
-        )
+        ).update(status=AssessmentRequest.Status.FAILED, error=error, finished_at=now)
         request.refresh_from_db()
     return request
 
