@@ -30,8 +30,9 @@ Environment variables (all optional in development):
   web sign-ins for one username from one address before that pair is locked out, and for how long.
 - ``ISMS_TASKS``: ``immediate`` runs background work (a mock audit started in the browser) in the
   request itself; by default it is queued in the database for ``isms worker``.
-- ``ISMS_SERVE_STATIC`` (default on): serve the static files (the API docs' Swagger UI) from the
-  application; ``0`` when the web server serves ``STATIC_ROOT`` (after ``collectstatic``).
+- ``ISMS_SERVE_STATIC`` (default on): serve the static files (the web pages' CSS and scripts, the
+  API docs' Swagger UI) from the application through WhiteNoise; ``0`` when the web server
+  serves ``STATIC_ROOT`` (after ``collectstatic``).
 """
 
 import os
@@ -232,8 +233,9 @@ MEDIA_ROOT = DATA_DIR / "files"
 MEDIA_URL = "files/"
 
 SERVE_STATIC = _flag("ISMS_SERVE_STATIC", default=True)
-#: Static files are served by WhiteNoise. In production run ``isms collectstatic`` at install
-#: (hashed, compressed copies in STATIC_ROOT); elsewhere they are found in the apps directly.
+#: Static files are served by WhiteNoise. In production run
+#: ``python -m django collectstatic --settings=isms.settings`` at install (hashed, compressed
+#: copies in STATIC_ROOT, see docs/deploy.md); elsewhere they are found in the apps directly.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = False
 if not SERVE_STATIC:
