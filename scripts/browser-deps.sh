@@ -8,18 +8,9 @@ set -euo pipefail
 [ -x /usr/bin/chromium ] && exit 0
 missing=(chromium)
 
-if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "==> installing system packages for the browser tests: ${missing[*]}" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-elif command -v sudo >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
-    echo "==> installing system packages for the browser tests with sudo: ${missing[*]}" >&2
-    sudo apt-get update -qq >/dev/null
-    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-else
-    echo "the browser tests need Debian's Chromium at /usr/bin/chromium: ${missing[*]}" >&2
-    echo "install it with your package manager (e.g. apt-get install ${missing[*]})," >&2
+# shellcheck source=scripts/apt-install.sh
+source "$(dirname "${BASH_SOURCE[0]}")/apt-install.sh"
+if ! apt_install "the browser tests (Debian's Chromium at /usr/bin/chromium)" "${missing[@]}"; then
     echo "or leave the browser tests out: pytest -m 'not browser'" >&2
     exit 1
 fi
