@@ -130,6 +130,11 @@ INSTALLED_APPS = [
     "isms.controls",
     "isms.documents",
     "isms.operations",
+    "isms.monitoring",
+    "isms.changes",
+    "isms.technology",
+    "isms.resilience",
+    "isms.development",
     "isms.audits",
     "isms.evidence",  # last: evidence links may point at a record of any register
     "isms.readiness",

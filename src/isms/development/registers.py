@@ -1,0 +1,3 @@
+"""The development registers: importer, API and web pages all read these declarations."""
+
+from isms.core.registers import register  # noqa: F401
