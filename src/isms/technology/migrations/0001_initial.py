@@ -12,8 +12,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0005_organisation_require_two_factor'),
-        ('operations', '0003_historicalsupplier_outsourced_process_and_more'),
-        ('people', '0004_historicalperson_confidentiality_signed_on_and_more'),
+        ('operations', '0002_record_version'),
+        ('people', '0003_record_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
