@@ -44,7 +44,7 @@ Vulnerabilities:
     assert first.related == (Subject("Systems", "ERP"),)
     assert first.population == Population("critical and high vulnerabilities", 7)
     assert "due by 2026-10-15" in first.detail and "46 days late" in first.detail
-    assert "1 critical or high vulnerability on ERP were fixed after" in first.detail
+    assert "1 other critical or high vulnerability on ERP was fixed after" in first.detail
     assert first.department == "Finance"
     assert "expired on 2026-10-31" in found["CVE-8 / CRM"].detail
 

@@ -118,10 +118,11 @@ def vulnerability_past_target(ctx):
         due = vulnerability.found_on + dt.timedelta(days=days)
         context = ""
         if late.get(system.name):
+            n = late[system.name]
             context = (
-                f" In the last twelve months {late[system.name]} critical or high "
-                f"vulnerabilit{'ies' if late[system.name] > 1 else 'y'} on {system.name} "
-                "were fixed after their deadline."
+                f" In the last twelve months {n} other critical or high "
+                f"vulnerabilit{'ies' if n > 1 else 'y'} on {system.name} "
+                f"{'were' if n > 1 else 'was'} fixed after the deadline."
             )
         expired = ""
         if vulnerability.risk_accepted_by_id and vulnerability.risk_accepted_until:
