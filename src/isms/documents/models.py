@@ -27,6 +27,23 @@ class Document(OrganisationScopedModel):
     next_review_on = models.DateField(
         null=True, blank=True, help_text="When the next review is due."
     )
+    external = models.BooleanField(
+        default=False,
+        help_text="Of external origin (a law, a standard, a customer's requirements) rather than "
+        "written by the organisation.",
+    )
+    source = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="For an external document, where it comes from and how updates are obtained, "
+        "e.g. legislation.gov.uk, BSI subscription, customer portal.",
+    )
+    access = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Who may read it and where it is published, e.g. all staff on the intranet, "
+        "IT and Security only.",
+    )
     clauses = models.ManyToManyField(
         Clause,
         blank=True,
@@ -59,6 +76,11 @@ class DocumentVersion(OrganisationScopedModel):
     effective_on = models.DateField(null=True, blank=True, help_text="Date it takes effect.")
     change_summary = models.TextField(blank=True, help_text="What changed.")
     text = models.TextField(blank=True, help_text="The document text, or a link to where it lives.")
+    published = models.BooleanField(
+        default=False,
+        help_text="Still available where staff read it (intranet, shared drive, notice board); "
+        "a superseded version should not be.",
+    )
 
     class Meta:
         ordering = ["document__ref", "-effective_on"]

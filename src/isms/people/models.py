@@ -6,6 +6,18 @@ from django.db import models
 from isms.core.models import OrganisationScopedModel, person_field, unique_key
 
 
+class ScreeningLevel(models.TextChoices):
+    """Levels of background verification, from least to most thorough."""
+
+    BASIC = "basic", "Basic (identity, right to work)"
+    STANDARD = "standard", "Standard (plus references, employment history)"
+    ENHANCED = "enhanced", "Enhanced (plus criminal record and credit checks)"
+
+
+#: The levels in order of thoroughness, for comparing a person's check with what is required.
+SCREENING_ORDER = [ScreeningLevel.BASIC, ScreeningLevel.STANDARD, ScreeningLevel.ENHANCED]
+
+
 class Department(OrganisationScopedModel):
     name = models.CharField(max_length=120, help_text="Department name, unique.")
     manager = person_field("Head of the department (email of a person).")
@@ -44,11 +56,73 @@ class Person(OrganisationScopedModel):
     leave_date = models.DateField(
         null=True, blank=True, help_text="Last day of work; empty while employed."
     )
+    screened_on = models.DateField(
+        null=True, blank=True, help_text="Date the background verification check was completed."
+    )
+    screening_level = models.CharField(
+        max_length=10,
+        choices=ScreeningLevel.choices,
+        blank=True,
+        help_text="Level of the background check done: basic, standard or enhanced.",
+    )
+    terms_signed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Date the contract terms stating their information security responsibilities "
+        "were signed.",
+    )
+    confidentiality_signed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Date the confidentiality or non-disclosure agreement was signed.",
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
         constraints = [unique_key("email")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScreeningRequirement(OrganisationScopedModel):
+    """One line of the organisation's screening policy (A.6.1): who needs which level of check.
+
+    A line applies to a person when every criterion it sets matches (department, job title
+    containing the words, ISMS role held, privileged account held); a line with no criterion
+    applies to everyone. A person needs the highest level of the lines that apply."""
+
+    name = models.CharField(max_length=200, help_text="Name of the policy line, unique.")
+    department = models.ForeignKey(
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.RESTRICT,
+        related_name="+",
+        help_text="Department it applies to; empty for every department.",
+    )
+    job_title_contains = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Applies to job titles containing this text (any case); empty for any title.",
+    )
+    isms_role = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="Applies to holders of this ISMS role (e.g. ciso, isms_manager); empty for "
+        "anyone.",
+    )
+    privileged_access = models.BooleanField(
+        default=False, help_text="Applies only to people holding an active privileged account."
+    )
+    required_level = models.CharField(
+        max_length=10, choices=ScreeningLevel.choices, help_text="Screening level required."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [unique_key("name")]
 
     def __str__(self) -> str:
         return self.name

@@ -5,6 +5,7 @@ from isms.people.models import (
     AwarenessInvitation,
     Department,
     Person,
+    ScreeningRequirement,
     TrainingCompletion,
     TrainingCourse,
 )
@@ -30,6 +31,10 @@ register(
         "kind",
         "start_date",
         "leave_date",
+        "screened_on",
+        "screening_level",
+        "terms_signed_on",
+        "confidentiality_signed_on",
     ),
     description="Everyone who works for the organisation, including leavers (with a leave date).",
     example={
@@ -41,6 +46,32 @@ register(
         "kind": "employee",
         "start_date": "2023-04-03",
         "leave_date": "",
+        "screened_on": "2023-03-20",
+        "screening_level": "enhanced",
+        "terms_signed_on": "2023-03-10",
+        "confidentiality_signed_on": "2023-03-10",
+    },
+)
+register(
+    ScreeningRequirement,
+    sheet="Screening requirements",
+    key=("name",),
+    columns=(
+        "name",
+        "department",
+        "job_title_contains",
+        "isms_role",
+        "privileged_access",
+        "required_level",
+    ),
+    description="The screening policy (A.6.1): which people need which level of background check.",
+    example={
+        "name": "Privileged IT access",
+        "department": "",
+        "job_title_contains": "",
+        "isms_role": "",
+        "privileged_access": "yes",
+        "required_level": "enhanced",
     },
 )
 register(
