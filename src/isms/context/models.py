@@ -109,3 +109,71 @@ class PartyRequirement(OrganisationScopedModel):
 
     def __str__(self) -> str:
         return f"{self.party}: {self.requirement}"
+
+
+class InScope(models.TextChoices):
+    """Whether the ISMS scope covers a site, system or interface; blank when nobody decided."""
+
+    INCLUDED = "included", "Included in the scope"
+    EXCLUDED = "excluded", "Excluded from the scope"
+
+
+class Site(OrganisationScopedModel):
+    """A location the organisation operates from (4.3: what the scope covers on the ground)."""
+
+    class Kind(models.TextChoices):
+        OFFICE = "office", "Office"
+        FACTORY = "factory", "Factory"
+        DATA_CENTRE = "data_centre", "Data centre"
+        WAREHOUSE = "warehouse", "Warehouse"
+        REMOTE = "remote", "Remote or home working"
+
+    name = models.CharField(max_length=200, help_text="Site name, unique.")
+    address = models.TextField(blank=True, help_text="Postal address.")
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind.choices,
+        help_text="office, factory, data_centre, warehouse or remote.",
+    )
+    in_scope = models.CharField(
+        max_length=10,
+        choices=InScope.choices,
+        blank=True,
+        help_text="included or excluded; empty when the scope does not say.",
+    )
+    exclusion_reason = models.TextField(blank=True, help_text="Why it is excluded, if it is.")
+    opened_on = models.DateField(
+        null=True, blank=True, help_text="When the organisation started operating there."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [unique_key("name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Interface(OrganisationScopedModel):
+    """Where the ISMS meets something outside it: a supplier, a group unit, a customer (4.3 c)."""
+
+    name = models.CharField(max_length=200, help_text="Interface name, unique.")
+    description = models.TextField(blank=True, help_text="What passes across it, and how.")
+    counterpart = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who is on the other side, e.g. a supplier or an out-of-scope unit.",
+    )
+    in_scope = models.CharField(
+        max_length=10,
+        choices=InScope.choices,
+        blank=True,
+        help_text="included or excluded; empty when the scope does not say.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [unique_key("name")]
+
+    def __str__(self) -> str:
+        return self.name

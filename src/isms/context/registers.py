@@ -1,4 +1,11 @@
-from isms.context.models import ContextIssue, InterestedParty, PartyRequirement, Scope
+from isms.context.models import (
+    ContextIssue,
+    InterestedParty,
+    Interface,
+    PartyRequirement,
+    Scope,
+    Site,
+)
 from isms.core.permissions import Action
 from isms.core.registers import register
 
@@ -71,5 +78,35 @@ register(
         "requirement": "Notify security incidents affecting their data within 72 hours",
         "how_addressed": "Incident procedure PRO-007 step 4; supplier contract clause 12",
         "is_climate_related": "no",
+    },
+)
+register(
+    Site,
+    sheet="Sites",
+    key=("name",),
+    columns=("name", "address", "kind", "in_scope", "exclusion_reason", "opened_on"),
+    description="Sites the organisation operates from, and whether the ISMS scope covers each "
+    "(4.3).",
+    example={
+        "name": "Leeds HQ",
+        "address": "1 Wellington Street, Leeds",
+        "kind": "office",
+        "in_scope": "included",
+        "exclusion_reason": "",
+        "opened_on": "2019-04-01",
+    },
+)
+register(
+    Interface,
+    sheet="Interfaces",
+    key=("name",),
+    columns=("name", "description", "counterpart", "in_scope"),
+    description="Interfaces between the ISMS and what lies outside it, and whether the scope "
+    "covers each (4.3).",
+    example={
+        "name": "Group HR service",
+        "description": "Joiner and leaver data sent to the group HR team monthly",
+        "counterpart": "Acme Group HR",
+        "in_scope": "excluded",
     },
 )

@@ -3,6 +3,7 @@
 
 from django.db import models
 
+from isms.context.models import InScope
 from isms.core.choices import Frequency, Level
 from isms.core.models import OrganisationScopedModel, person_field, unique_key
 
@@ -22,6 +23,15 @@ class System(OrganisationScopedModel):
         help_text="How often access must be reviewed, per the access control policy.",
     )
     description = models.TextField(blank=True, help_text="What it is.")
+    in_scope = models.CharField(
+        max_length=10,
+        choices=InScope.choices,
+        blank=True,
+        help_text="included or excluded from the ISMS scope; empty when the scope does not say.",
+    )
+    introduced_on = models.DateField(
+        null=True, blank=True, help_text="When the system went into use."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -112,6 +122,16 @@ class Supplier(OrganisationScopedModel):
         choices=AssessmentResult.choices,
         blank=True,
         help_text="Result of the last assessment.",
+    )
+    outsourced_process = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The in-scope process (or part of one) the supplier runs for us (8.1); empty "
+        "when it runs none.",
+    )
+    outsourcing_controls = models.TextField(
+        blank=True,
+        help_text="How that outsourced process is controlled, e.g. SLA reports|KPIs|audits.",
     )
 
     class Meta:

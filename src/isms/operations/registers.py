@@ -14,7 +14,15 @@ register(
     System,
     sheet="Systems",
     key=("name",),
-    columns=("name", "owner", "criticality", "access_review_frequency", "description"),
+    columns=(
+        "name",
+        "owner",
+        "criticality",
+        "access_review_frequency",
+        "description",
+        "in_scope",
+        "introduced_on",
+    ),
     description="Applications and platforms, and how often their access must be reviewed.",
     example={
         "name": "Salesforce",
@@ -22,6 +30,8 @@ register(
         "criticality": "high",
         "access_review_frequency": "quarterly",
         "description": "CRM",
+        "in_scope": "included",
+        "introduced_on": "2022-04-01",
     },
 )
 register(
@@ -78,6 +88,8 @@ register(
         "review_frequency",
         "last_assessed_on",
         "last_assessment_result",
+        "outsourced_process",
+        "outsourcing_controls",
     ),
     description="Suppliers, their contracts' security clauses and assessments (5.19-5.23).",
     example={
@@ -93,6 +105,8 @@ register(
         "review_frequency": "annual",
         "last_assessed_on": "2026-02-11",
         "last_assessment_result": "passed",
+        "outsourced_process": "SensorCloud hosting and operation of the infrastructure",
+        "outsourcing_controls": "Monthly SLA report|SOC 2 report reviewed yearly|quarterly review",
     },
 )
 register(
