@@ -11,6 +11,7 @@ from isms.cli import (
     benchmark,
     catalog,
     certification,
+    connect,
     demo,
     exchange,
     nonconformities,
@@ -38,6 +39,7 @@ app.add_typer(certification.app, name="certification")
 app.add_typer(awareness.app, name="awareness")
 app.command("demo")(demo.demo)
 app.command("import")(exchange.import_command)
+app.command("connect")(connect.connect_command)
 app.command("export")(exchange.export_command)
 app.command("template")(exchange.template_command)
 app.command("assess")(assess.assess_command)
