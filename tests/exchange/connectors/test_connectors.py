@@ -274,3 +274,16 @@ def test_cli_connect(setup):
     )
     assert result.exit_code == 2
     assert "hr-leavers.csv" in result.output and "required column" in result.output
+
+
+def test_limits_are_the_importers(setup, monkeypatch):
+    from isms.exchange import limits
+
+    organisation, *_ = setup
+    monkeypatch.setattr(limits, "MAX_ROWS_PER_SHEET", 3)
+    with pytest.raises(ConnectorError, match="line 5: more than 3 records"):
+        connect(organisation, "okta", SAMPLES / "okta.csv", "Cloud")
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 100)
+    with pytest.raises(ConnectorError, match="the limit is 100"):
+        connect(organisation, "ldif", SAMPLES / "directory.ldif", "Cloud")
+    assert not Account.objects.filter(organisation=organisation).exists()
