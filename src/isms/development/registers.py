@@ -10,10 +10,10 @@ register(
     columns=("system", "repository", "separate_environments", "notes"),
     description="Systems developed in house and whether their environments are separated (8.31).",
     example={
-        "system": "Customer portal",
-        "repository": "github.com/acme/portal",
+        "system": "Salesforce",
+        "repository": "github.com/acme/salesforce-apex",
         "separate_environments": "yes",
-        "notes": "Separate AWS accounts for dev, staging and production",
+        "notes": "Developer sandboxes, a full-copy UAT sandbox and production",
     },
 )
 register(
@@ -32,8 +32,8 @@ register(
     ),
     description="Software releases and the review and security testing behind them (8.25-8.29).",
     example={
-        "system": "Customer portal",
-        "version": "4.2.0",
+        "system": "Salesforce",
+        "version": "2026.09",
         "released_on": "2026-09-14",
         "code_reviewed": "yes",
         "security_tested": "yes",
