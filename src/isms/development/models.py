@@ -3,14 +3,16 @@
 from django.db import models
 
 from isms.core.models import OrganisationScopedModel, person_field, unique_key
-from isms.operations.models import System
 
 
 class DevelopmentSystem(OrganisationScopedModel):
     """A system the organisation develops itself, and how its environments are separated (8.31)."""
 
     system = models.ForeignKey(
-        System, on_delete=models.CASCADE, related_name="development", help_text="System name."
+        "operations.System",
+        on_delete=models.CASCADE,
+        related_name="development",
+        help_text="System name.",
     )
     repository = models.CharField(
         max_length=300, blank=True, help_text="Where its source code is kept."
@@ -34,7 +36,10 @@ class Release(OrganisationScopedModel):
     """A release of software the organisation develops (8.25, 8.28, 8.29)."""
 
     system = models.ForeignKey(
-        System, on_delete=models.CASCADE, related_name="releases", help_text="System name."
+        "operations.System",
+        on_delete=models.CASCADE,
+        related_name="releases",
+        help_text="System name.",
     )
     version = models.CharField(max_length=50, help_text="Version released.")
     released_on = models.DateField(help_text="Date it went to production or customers.")

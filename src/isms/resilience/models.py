@@ -3,7 +3,6 @@
 from django.db import models
 
 from isms.core.models import OrganisationScopedModel, person_field, unique_key
-from isms.operations.models import System
 
 #: Restore tests are expected at least this often for a system without a backup policy.
 DEFAULT_RESTORE_TEST_MONTHS = 12
@@ -26,7 +25,10 @@ class BackupPolicy(OrganisationScopedModel):
         MONTHLY = "monthly", "Monthly"
 
     system = models.ForeignKey(
-        System, on_delete=models.CASCADE, related_name="backup_policies", help_text="System name."
+        "operations.System",
+        on_delete=models.CASCADE,
+        related_name="backup_policies",
+        help_text="System name.",
     )
     backup_frequency = models.CharField(
         max_length=20, choices=BackupFrequency.choices, help_text="How often it is backed up."
@@ -59,7 +61,10 @@ class RestoreTest(OrganisationScopedModel):
     """A test that a system's backups can actually be restored (8.13)."""
 
     system = models.ForeignKey(
-        System, on_delete=models.CASCADE, related_name="restore_tests", help_text="System name."
+        "operations.System",
+        on_delete=models.CASCADE,
+        related_name="restore_tests",
+        help_text="System name.",
     )
     tested_on = models.DateField(help_text="Date of the restore test.")
     scope = models.CharField(
