@@ -65,3 +65,58 @@ class ResourceAllocation(OrganisationScopedModel):
 
     def __str__(self) -> str:
         return self.description
+
+
+class CompetenceRequirement(OrganisationScopedModel):
+    """What a holder of an ISMS role must know or have done (7.2 a)."""
+
+    ref = models.CharField(max_length=30, help_text="Requirement id, unique, e.g. CR-01.")
+    role = models.CharField(
+        max_length=30, choices=RoleAssignment.Role.choices, help_text="The ISMS role."
+    )
+    requirement = models.CharField(
+        max_length=300,
+        help_text="The competence needed, e.g. ISO/IEC 27001 internal auditor training.",
+    )
+    description = models.TextField(
+        blank=True, help_text="What counts as evidence (course, certificate, experience)."
+    )
+
+    class Meta:
+        ordering = ["role", "requirement"]
+        constraints = [
+            unique_key("ref"),
+            models.UniqueConstraint(
+                fields=["organisation", "role", "requirement"],
+                name="leadership_competencerequirement_role_requirement",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.requirement}"
+
+
+class CompetenceEvidence(OrganisationScopedModel):
+    """Documented evidence that a person meets a competence requirement (7.2 d)."""
+
+    person = person_field("Whose competence it shows (email).", required=True)
+    requirement = models.ForeignKey(
+        CompetenceRequirement,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+        help_text="Requirement id.",
+    )
+    evidence = models.CharField(
+        max_length=300, help_text="The record: certificate, course, appraisal, with its reference."
+    )
+    obtained_on = models.DateField(help_text="Date the competence was obtained.")
+    expires_on = models.DateField(
+        null=True, blank=True, help_text="Date it lapses, if it does (e.g. certificate expiry)."
+    )
+
+    class Meta:
+        ordering = ["person__email", "-obtained_on"]
+        constraints = [unique_key("person", "requirement", "obtained_on")]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.requirement}"
