@@ -4,7 +4,6 @@ from django.db import models
 
 from isms.core.choices import Level
 from isms.core.models import OrganisationScopedModel, person_field, unique_key
-from isms.operations.models import System
 
 #: Days between alert reviews each frequency allows (a little slack for weekends and holidays).
 REVIEW_DAYS = {"daily": 4, "weekly": 10, "monthly": 35, "quarterly": 100}
@@ -38,7 +37,10 @@ class VulnerabilityScan(OrganisationScopedModel):
     """A completed vulnerability scan (or assessment) of a system."""
 
     system = models.ForeignKey(
-        System, on_delete=models.CASCADE, related_name="scans", help_text="System name."
+        "operations.System",
+        on_delete=models.CASCADE,
+        related_name="scans",
+        help_text="System name.",
     )
     scanned_on = models.DateField(help_text="Date the scan completed.")
     tool = models.CharField(max_length=200, help_text="Scanner or method, e.g. Tenable.io.")
@@ -61,7 +63,7 @@ class Vulnerability(OrganisationScopedModel):
         max_length=60, help_text="CVE or scanner finding id; unique together with the system."
     )
     system = models.ForeignKey(
-        System,
+        "operations.System",
         on_delete=models.CASCADE,
         related_name="vulnerabilities",
         help_text="System name.",
@@ -96,7 +98,10 @@ class LogSource(OrganisationScopedModel):
         QUARTERLY = "quarterly", "Quarterly"
 
     system = models.ForeignKey(
-        System, on_delete=models.CASCADE, related_name="log_sources", help_text="System name."
+        "operations.System",
+        on_delete=models.CASCADE,
+        related_name="log_sources",
+        help_text="System name.",
     )
     destination = models.CharField(
         max_length=200, help_text="Where the logs go, e.g. the SIEM's name."
