@@ -26,6 +26,12 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+import acme_changes
+import acme_monitoring
+import acme_documents_people
+import acme_resilience
+import acme_technology
+
 rng = random.Random(2026)  # noqa: S311 - reproducible demo data, not security
 
 AUDIT_DATE = date(2026, 11, 30)
@@ -2669,13 +2675,20 @@ EXTERNAL_AUDIT_FINDINGS = [
 # sheet name and columns, exactly as declared in src/isms/*/registers.py, in register order.
 SHEETS = [
     ("Departments", ("name", "manager")),
-    ("People", ("email", "name", "department", "job_title", "manager", "kind", "start_date", "leave_date")),
+    ("People", ("email", "name", "department", "job_title", "manager", "kind", "start_date", "leave_date",
+                "screened_on", "screening_level", "terms_signed_on", "confidentiality_signed_on")),
+    ("Screening requirements", ("name", "department", "job_title_contains", "isms_role", "privileged_access",
+                                "required_level")),
     ("Training courses", ("name", "topic", "audience", "mandatory", "refresher_months")),
     ("Training completions", ("person", "course", "completed_on", "score", "passed")),
     ("Awareness checks", ("person", "checked_on", "topic", "passed", "score")),
     ("ISMS roles", ("role", "person", "responsibilities", "assigned_on", "ended_on")),
     ("Resources", ("description", "kind", "amount", "currency", "approved_by", "approved_on")),
+    ("Competence requirements", ("ref", "role", "requirement", "description")),
+    ("Competence evidence", ("person", "requirement", "evidence", "obtained_on", "expires_on")),
     ("Scope", ("version", "statement", "in_scope", "out_of_scope", "boundaries", "approved_by", "approved_on")),
+    ("Sites", ("name", "address", "kind", "in_scope", "exclusion_reason", "opened_on")),
+    ("Interfaces", ("name", "description", "counterpart", "in_scope")),
     ("Context issues", ("title", "kind", "category", "description", "is_relevant", "rationale", "reviewed_on")),
     ("Interested parties", ("name", "kind", "description")),
     ("Party requirements", ("party", "requirement", "how_addressed", "is_climate_related")),
@@ -2694,21 +2707,34 @@ SHEETS = [
     ("Objectives", ("ref", "statement", "metric", "target", "higher_is_better", "unit", "measurement_frequency",
                     "owner", "due_on", "strategic_goal")),
     ("Measurements", ("objective", "measured_on", "value", "note")),
-    ("Documents", ("ref", "title", "kind", "owner", "review_interval_months", "next_review_on", "clauses",
-                   "controls")),
+    ("Metrics", ("ref", "measures", "method", "frequency", "owner", "analysed_by", "objective", "control")),
+    ("Metric results", ("metric", "measured_on", "value", "analysed_on", "analysis")),
+    ("Documents", ("ref", "title", "kind", "owner", "review_interval_months", "next_review_on", "external",
+                   "source", "access", "clauses", "controls")),
     ("Document versions", ("document", "version", "author", "approver", "approved_on", "effective_on",
-                           "change_summary", "text")),
-    ("Systems", ("name", "owner", "criticality", "access_review_frequency", "description")),
+                           "change_summary", "text", "published")),
+    ("Systems", ("name", "owner", "criticality", "access_review_frequency", "description", "in_scope", "introduced_on")),
     ("Access reviews", ("system", "reviewed_on", "reviewer", "accounts_reviewed", "accounts_removed", "notes")),
     ("Accounts", ("system", "username", "person", "is_active", "is_privileged", "last_used_on")),
     ("Suppliers", ("name", "service", "tier", "data_access", "is_cloud_service", "owner", "contract_reference",
                    "contract_signed_on", "security_requirements", "review_frequency", "last_assessed_on",
-                   "last_assessment_result")),
+                   "last_assessment_result", "outsourced_process", "outsourcing_controls")),
+    ("Changes", ("ref", "title", "kind", "purpose", "consequences", "is_significant", "risk_reassessed_on", "risks_reassessed", "approved_by", "approved_on", "implemented_on", "system", "supplier", "site", "scope")),
     ("Incidents", ("ref", "title", "kind", "severity", "occurred_on", "reported_on", "reported_by", "closed_on",
                    "root_cause", "lessons_learned")),
     ("Retention schedule", ("data_category", "system", "retention_months", "deletion_method", "legal_basis")),
     ("Deletion records", ("retention_rule", "deleted_on", "records_purged", "performed_by")),
     ("Data inventory", ("data_category", "system", "oldest_record_on", "record_count", "checked_on")),
+    ("Backup policies", ("system", "backup_frequency", "retention_days", "restore_test_months", "offsite", "immutable", "owner", "notes")),
+    ("Restore tests", ("system", "tested_on", "scope", "result", "duration_hours", "rto_met", "tested_by", "follow_up")),
+    ("Continuity plans", ("ref", "title", "ict_readiness", "scope", "covers", "rto_hours", "owner", "approved_on")),
+    ("Continuity exercises", ("plan", "exercised_on", "kind", "result", "lessons", "actions")),
+    ("Development systems", ("system", "repository", "separate_environments", "notes")),
+    ("Releases", ("system", "version", "released_on", "code_reviewed", "security_tested", "test_kinds", "approved_by", "notes")),
+    ("Remediation targets", ("severity", "days_allowed", "notes")),
+    ("Vulnerability scans", ("system", "scanned_on", "tool", "findings_count")),
+    ("Vulnerabilities", ("ref", "system", "severity", "found_on", "fixed_on", "risk_accepted_by", "risk_accepted_until", "description")),
+    ("Log sources", ("system", "destination", "events_logged", "retention_days", "alerts_reviewed", "alert_review_frequency", "last_alert_review_on", "reviewer")),
     ("Internal audits", ("ref", "title", "planned_on", "completed_on", "status", "lead_auditor", "team", "clauses",
                          "controls", "departments", "processes", "criteria", "report_summary")),
     ("Management reviews", ("ref", "held_on", "chair", "attendees", *MR_INPUTS, "decisions", "resources_allocated",
@@ -2731,7 +2757,7 @@ def build_data() -> dict[str, list[dict]]:
     parties, requirements = sheet_parties()
     assets = sheet_assets()
     objectives, measurements = sheet_objectives()
-    documents, versions = sheet_documents()
+    documents, versions = acme_documents_people.documents(*sheet_documents(), P)
     systems, accounts, reviews = sheet_systems_accounts_reviews()
     suppliers = sheet_suppliers()
     incidents = sheet_incidents()
@@ -2740,13 +2766,18 @@ def build_data() -> dict[str, list[dict]]:
     evidence, links = sheet_evidence(soa, reviews, suppliers, incidents)
     return {
         "Departments": sheet_departments(),
-        "People": sheet_people(),
+        "People": acme_documents_people.with_screening(sheet_people(), accounts),
+        "Screening requirements": acme_documents_people.sheet_screening_requirements(),
         "Training courses": courses,
         "Training completions": completions,
         "Awareness checks": sheet_awareness_checks(),
         "ISMS roles": sheet_roles(assets),
         "Resources": sheet_resources(),
+        "Competence requirements": acme_monitoring.sheet_competence_requirements(),
+        "Competence evidence": acme_monitoring.sheet_competence_evidence(P, P[DEPUTY_DPO.key]),
         "Scope": sheet_scope(),
+        "Sites": acme_changes.sheet_sites(),
+        "Interfaces": acme_changes.sheet_interfaces(),
         "Context issues": sheet_context_issues(),
         "Interested parties": parties,
         "Party requirements": requirements,
@@ -2759,16 +2790,29 @@ def build_data() -> dict[str, list[dict]]:
         "SoA versions": sheet_soa_versions(),
         "Objectives": objectives,
         "Measurements": measurements,
+        "Metrics": acme_monitoring.sheet_metrics(P),
+        "Metric results": acme_monitoring.sheet_metric_results(P),
         "Documents": documents,
         "Document versions": versions,
-        "Systems": systems,
+        "Systems": acme_changes.with_scope(systems),
         "Access reviews": reviews,
         "Accounts": accounts,
-        "Suppliers": suppliers,
+        "Suppliers": acme_changes.with_outsourcing(suppliers),
+        "Changes": acme_changes.sheet_changes(P),
         "Incidents": incidents,
         "Retention schedule": rules,
         "Deletion records": deletions,
         "Data inventory": inventory,
+        "Backup policies": acme_resilience.sheet_backups(P)[0],
+        "Restore tests": acme_resilience.sheet_backups(P)[1],
+        "Continuity plans": acme_resilience.sheet_continuity(P)[0],
+        "Continuity exercises": acme_resilience.sheet_continuity(P)[1],
+        "Development systems": acme_resilience.sheet_development(P)[0],
+        "Releases": acme_resilience.sheet_development(P)[1],
+        "Remediation targets": acme_technology.sheet_remediation_targets(),
+        "Vulnerability scans": acme_technology.sheet_vulnerability_scans(systems),
+        "Vulnerabilities": acme_technology.sheet_vulnerabilities(P, systems),
+        "Log sources": acme_technology.sheet_log_sources(P, systems),
         "Evidence": evidence,
         "Evidence links": links,
         "Internal audits": sheet_internal_audits(),

@@ -16,8 +16,13 @@ REGISTER_APPS = {
     "controls",
     "documents",
     "operations",
+    "monitoring",
+    "changes",
+    "technology",
     "evidence",
     "audits",
+    "resilience",
+    "development",
 }
 
 

@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from isms.core.choices import InScope
 from isms.core.models import OrganisationScopedModel, person_field, unique_key
 
 
@@ -109,13 +110,6 @@ class PartyRequirement(OrganisationScopedModel):
 
     def __str__(self) -> str:
         return f"{self.party}: {self.requirement}"
-
-
-class InScope(models.TextChoices):
-    """Whether the ISMS scope covers a site, system or interface; blank when nobody decided."""
-
-    INCLUDED = "included", "Included in the scope"
-    EXCLUDED = "excluded", "Excluded from the scope"
 
 
 class Site(OrganisationScopedModel):

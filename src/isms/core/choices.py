@@ -40,3 +40,10 @@ class Classification(models.TextChoices):
     INTERNAL = "internal", "Internal"
     CONFIDENTIAL = "confidential", "Confidential"
     RESTRICTED = "restricted", "Restricted"
+
+
+class InScope(models.TextChoices):
+    """Whether the ISMS scope covers a site, system or interface; blank when nobody decided."""
+
+    INCLUDED = "included", "Included in the scope"
+    EXCLUDED = "excluded", "Excluded from the scope"

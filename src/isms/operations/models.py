@@ -3,8 +3,7 @@
 
 from django.db import models
 
-from isms.context.models import InScope
-from isms.core.choices import Frequency, Level
+from isms.core.choices import Frequency, InScope, Level
 from isms.core.models import OrganisationScopedModel, person_field, unique_key
 
 

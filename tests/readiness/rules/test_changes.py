@@ -67,7 +67,7 @@ def test_chg001_fires_for_a_significant_change_with_no_risk_reassessment(load, f
     assert "2026-02-02" in finding.detail and finding.owner == "ceo@acme.example"
 
 
-def test_chg001_quiet_when_reassessed_not_significant_or_not_implemented(load, findings):
+def test_chg001_passes_when_reassessed_not_significant_or_not_implemented(load, findings):
     load(
         BASE
         + CHANGES.replace(
@@ -86,7 +86,7 @@ def test_chg002_fires_for_unapproved_or_late_approved_changes(load, findings):
     assert shifts.reference == "6.3" and "2026-06-10, after it was implemented" in shifts.detail
 
 
-def test_chg002_quiet_when_every_implemented_change_was_approved_first(load, findings):
+def test_chg002_passes_when_every_implemented_change_was_approved_first(load, findings):
     text = CHANGES.replace(
         "{ref: CHG-5, title: Hotfix, kind: software_release, implemented_on: 2026-04-03}",
         "{ref: CHG-5, title: Hotfix, kind: software_release, approved_by: isms@acme.example,\n"
@@ -112,7 +112,7 @@ def test_chg003_fires_for_changes_seen_elsewhere_without_a_change_record(load, f
     assert "2026-07-20" in vonage.detail and vonage.department == "Finance"
 
 
-def test_chg003_quiet_when_each_change_has_a_record(load, findings):
+def test_chg003_passes_when_each_change_has_a_record(load, findings):
     load(BASE + CHANGES)
     assert findings("CHG003") == []
 

@@ -41,7 +41,7 @@ Competence evidence:
     assert evidence.requirement.role == "internal_auditor"
 
 
-def test_cmp001_names_the_untrained_lead_auditor_and_gaps(load, findings):
+def test_cmp001_fires_and_names_the_untrained_lead_auditor_and_gaps(load, findings):
     load(
         ROLES
         + """
@@ -70,7 +70,7 @@ Competence evidence:
     assert {f.grade for f in found.values()} == {"minor"}
 
 
-def test_cmp001_quiet_without_requirements_or_with_evidence(load, findings):
+def test_cmp001_passes_without_requirements_or_with_evidence(load, findings):
     load(
         """
 ISMS roles:
@@ -92,7 +92,7 @@ Competence evidence:
     assert findings("CMP001") == []
 
 
-def test_cmp002_reports_held_roles_without_requirements(load, findings):
+def test_cmp002_fires_for_held_roles_without_requirements(load, findings):
     load(ROLES)
     (finding,) = findings("CMP002", stage=1)
     assert finding.subject == Subject("ISMS roles", "risk_owner")
@@ -100,7 +100,7 @@ def test_cmp002_reports_held_roles_without_requirements(load, findings):
     assert finding.population == Population("ISMS role types held", 3)
 
 
-def test_cmp002_quiet_without_a_requirements_register(load, findings):
+def test_cmp002_passes_without_a_requirements_register(load, findings):
     load(
         """
 ISMS roles:

@@ -32,7 +32,7 @@ def test_dcc001_fires_for_a_superseded_version_still_published(load, findings):
     assert finding.grade == "minor" and "2025-01-15" in finding.detail
 
 
-def test_dcc001_quiet_when_the_old_version_is_withdrawn_or_replaced_only_later(load, findings):
+def test_dcc001_passes_when_the_old_version_is_withdrawn_or_replaced_only_later(load, findings):
     load(DOCUMENTS.replace("effective_on: 2025-01-15, published: yes", "effective_on: 2025-01-15"))
     assert findings("DCC001") == [], "2.0 is replaced only after the audit date; 1.0 withdrawn"
 
@@ -58,7 +58,7 @@ def test_dcc002_fires_for_external_documents_without_source_or_owner(load, findi
     assert found["EXT-003"].department == "Engineering"
 
 
-def test_dcc002_quiet_when_external_documents_are_identified(load, findings):
+def test_dcc002_passes_when_external_documents_are_identified(load, findings):
     load(
         """
 Documents:
@@ -77,6 +77,6 @@ def test_dcc003_fires_for_documents_with_no_access_once_access_is_recorded(load,
     assert finding.population == Population("documents", 2)
 
 
-def test_dcc003_quiet_when_the_register_does_not_record_access(load, findings):
+def test_dcc003_passes_when_the_register_does_not_record_access(load, findings):
     load(EXTERNAL)
     assert findings("DCC003") == [], "no document records access: the column is not in use"

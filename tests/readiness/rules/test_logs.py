@@ -31,7 +31,7 @@ Log sources:
     assert finding.grade == "minor"
 
 
-def test_log001_quiet_when_covered_or_when_no_log_source_is_recorded(load, findings):
+def test_log001_passes_when_covered_or_when_no_log_source_is_recorded(load, findings):
     load(SYSTEMS)
     assert findings("LOG001") == [], "the register is not in use yet"
     load(
@@ -70,7 +70,7 @@ Log sources:
     assert "no review is recorded" in found["CRM / Syslog"].detail
 
 
-def test_log002_quiet_when_reviews_are_current(load, findings):
+def test_log002_passes_when_reviews_are_current(load, findings):
     load(
         SYSTEMS
         + """

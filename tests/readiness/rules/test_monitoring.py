@@ -58,7 +58,7 @@ Metric results:
     assert {f.grade for f in found.values()} == {"minor"}
 
 
-def test_mon001_quiet_when_measured_in_time_or_no_register(load, findings):
+def test_mon001_passes_when_measured_in_time_or_no_register(load, findings):
     assert findings("MON001") == []
     load(
         METRICS
@@ -93,7 +93,7 @@ Metric results:
     assert finding.grade == "minor"
 
 
-def test_mon002_quiet_when_every_due_result_is_analysed(load, findings):
+def test_mon002_passes_when_every_due_result_is_analysed(load, findings):
     load(
         METRICS
         + """

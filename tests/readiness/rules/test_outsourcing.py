@@ -25,7 +25,7 @@ def test_out001_fires_for_an_outsourced_process_without_controls(load, findings)
     assert "Pensions administration" in finding.detail and finding.department == "Finance"
 
 
-def test_out001_quiet_when_controls_are_recorded(load, findings):
+def test_out001_passes_when_controls_are_recorded(load, findings):
     load(
         SUPPLIERS.replace(
             "outsourced_process: Pensions administration}",

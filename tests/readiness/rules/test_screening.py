@@ -51,7 +51,7 @@ def test_hrs001_fires_for_no_screening_and_for_a_level_below_policy(load, findin
     assert found["ann@acme.example"].department == "IT"
 
 
-def test_hrs001_quiet_when_the_privileged_account_is_disabled(load, findings):
+def test_hrs001_passes_when_the_privileged_account_is_disabled(load, findings):
     load(
         STAFF.replace(
             "person: ann@acme.example, is_privileged: yes",
@@ -105,3 +105,22 @@ def test_hrs003_fires_for_a_contractor_with_no_nda(load, findings):
     (finding,) = findings("HRS003")
     assert finding.subject == Subject("People", "cy@agency.example")
     assert "confidentiality" in finding.detail and finding.grade == "minor"
+
+
+def test_hrs002_passes_when_every_current_person_signed_terms(load, findings):
+    load(STAFF, with_people=False)
+    assert findings("HRS002") == [], "the leaver and the starter of next year are not judged"
+
+
+def test_hrs003_passes_once_the_contractor_signs_an_nda(load, findings):
+    load(STAFF, with_people=False)
+    load(
+        """
+People:
+  - {email: cy@agency.example, name: Cy Contract, department: IT, job_title: Network contractor,
+     kind: contractor, start_date: 2026-06-01, terms_signed_on: 2026-05-28,
+     confidentiality_signed_on: 2026-05-28}
+""",
+        with_people=False,
+    )
+    assert findings("HRS003") == []

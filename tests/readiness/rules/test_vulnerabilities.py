@@ -49,7 +49,7 @@ Vulnerabilities:
     assert "expired on 2026-10-31" in found["CVE-8 / CRM"].detail
 
 
-def test_vul001_quiet_when_fixed_in_time_or_within_deadline(load, findings):
+def test_vul001_passes_when_fixed_in_time_or_within_deadline(load, findings):
     load(
         SYSTEMS
         + """
@@ -77,7 +77,7 @@ Vulnerability scans:
     assert finding.population == Population("critical and high systems", 2)
 
 
-def test_vul002_quiet_without_any_vulnerability_records_or_when_scanned(load, findings):
+def test_vul002_passes_without_any_vulnerability_records_or_when_scanned(load, findings):
     load(SYSTEMS)
     assert findings("VUL002") == [], "the registers are not in use yet"
     load(
@@ -107,7 +107,7 @@ Vulnerabilities:
     assert "2 low vulnerabilities" in finding.detail
 
 
-def test_vul003_quiet_when_every_recorded_severity_has_a_target(load, findings):
+def test_vul003_passes_when_every_recorded_severity_has_a_target(load, findings):
     load(
         SYSTEMS
         + """

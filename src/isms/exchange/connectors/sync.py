@@ -10,9 +10,9 @@ from pathlib import Path
 
 from django.db import transaction
 
+from isms.exchange.columns import CellError, columns_of
 from isms.exchange.connectors.files import ConnectorError
 from isms.exchange.connectors.formats import FORMATS, UNKNOWN, Format
-from isms.exchange.columns import CellError, columns_of
 from isms.exchange.importer import import_sheets, match_register
 from isms.exchange.problems import ImportRejected, Problem
 from isms.exchange.readers import Sheet
